@@ -1,0 +1,140 @@
+//! Check families. Each family is one module with its rules, its policy
+//! table and one `check` function that reads the graph and policy and emits
+//! findings; a family never prints and never decides the final level
+//! beyond its own step of the precedence chain (see `crate::decide`).
+
+pub mod bans;
+pub mod sources;
+
+use crate::date::Date;
+use crate::finding::{Finding, Level, LevelSource, PackageRef, fingerprint};
+use crate::graph::Graph;
+use crate::location::Location;
+use crate::policy::Policy;
+use crate::policy::schema::Field;
+use crate::rules::Rule;
+use petgraph::graph::NodeIndex;
+use std::collections::BTreeMap;
+
+/// Everything a check may read. Shared read-only: a scan is a pure function
+/// of (graph, policy, today).
+pub struct ScanContext<'a> {
+    pub graph: &'a Graph,
+    pub policy: &'a Policy,
+    pub today: Date,
+}
+
+pub struct Family {
+    pub name: &'static str,
+    /// The family's policy table, if it has one.
+    pub policy: Option<Field>,
+    pub check: fn(&ScanContext<'_>, &mut Vec<Finding>),
+}
+
+pub const FAMILIES: &[Family] = &[sources::FAMILY, bans::FAMILY];
+
+pub fn policy_fields() -> Vec<Field> {
+    FAMILIES.iter().filter_map(|f| f.policy).collect()
+}
+
+/// Runs every family; findings come back sorted.
+pub fn run_all(ctx: &ScanContext<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for family in FAMILIES {
+        (family.check)(ctx, &mut out);
+    }
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out
+}
+
+/// How many inverse paths a finding carries.
+const MAX_PATHS: usize = 3;
+
+impl ScanContext<'_> {
+    /// A finding about package `ix`: its Cargo.lock entry, the manifest
+    /// lines of members that declare it, its exposure and inverse paths.
+    pub fn package_finding(
+        &self,
+        rule: &'static Rule,
+        ix: NodeIndex,
+        subject: &str,
+        message: String,
+    ) -> Finding {
+        let g = self.graph;
+        let pkg = g.package(ix);
+        let mut locations = Vec::new();
+        if let (Some(lock), Some(line)) = (&g.lockfile, pkg.lock_line) {
+            locations.push(Location {
+                path: lock.display.clone(),
+                line,
+                column: 1,
+                label: format!("`{} {}` in Cargo.lock", pkg.name, pkg.version),
+            });
+        }
+        for member in g.dependents(ix) {
+            if let Some(m) = g.manifests.get(&member) {
+                if let Some(dep) = m.find(&pkg.name) {
+                    locations.push(
+                        m.location(dep, &format!("declared by `{}`", g.package(member).name)),
+                    );
+                }
+            }
+        }
+        Finding {
+            rule: rule.id,
+            level: rule.default_level,
+            level_source: LevelSource::Family,
+            package: Some(PackageRef {
+                name: pkg.name.clone(),
+                version: pkg.version.to_string(),
+                source: pkg.source.short(),
+            }),
+            message,
+            subject: subject.to_string(),
+            locations,
+            exposure: pkg.exposure,
+            paths: g
+                .inverse_paths(ix, MAX_PATHS)
+                .iter()
+                .map(|p| g.path_string(p))
+                .collect(),
+            fix: None,
+            fingerprint: fingerprint(rule.id, &g.workspace_key(), &pkg.name, subject),
+            properties: BTreeMap::new(),
+        }
+    }
+
+    /// A finding about the policy itself (unused entries, expired waivers).
+    pub fn policy_finding(
+        &self,
+        rule: &'static Rule,
+        at: Location,
+        subject: &str,
+        message: String,
+    ) -> Finding {
+        Finding {
+            rule: rule.id,
+            level: rule.default_level,
+            level_source: LevelSource::Family,
+            package: None,
+            message,
+            subject: subject.to_string(),
+            locations: vec![at],
+            exposure: crate::graph::Exposure::Normal,
+            paths: Vec::new(),
+            fix: None,
+            fingerprint: fingerprint(rule.id, &self.graph.workspace_key(), "", subject),
+            properties: BTreeMap::new(),
+        }
+    }
+}
+
+/// A level from a family's policy key, else `fallback`.
+pub fn level_key(policy: &Policy, path: &[&str], fallback: Level) -> Level {
+    policy
+        .tree
+        .at(path)
+        .and_then(|n| n.as_str())
+        .and_then(Level::parse)
+        .unwrap_or(fallback)
+}

@@ -1,0 +1,362 @@
+//! Command-line interface shared by `depgate` and `cargo-depgate`: clap
+//! definitions and the dispatch from a parsed command to the library.
+//! Reports go to stdout or `--output` files; logs and errors to stderr.
+
+use crate::date::Date;
+use crate::decide::{CliLevel, EXIT_ERROR, EXIT_FAIL, EXIT_PASS};
+use crate::error::{Error, Result};
+use crate::finding::Level;
+use crate::graph::metadata::CargoOptions;
+use crate::report::{Format, RenderOptions, Report, render, write_atomic};
+use crate::scan::{WorkspaceInput, load_workspace, scan};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "depgate",
+    version,
+    about = "Policy gate for Cargo dependencies",
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Colour: auto, always or never (default: CARGO_TERM_COLOR, else auto).
+    #[arg(long, global = true, value_enum)]
+    pub color: Option<ColorChoice>,
+    /// Print no report on stdout for the human format; the exit code still tells.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// More detail: allowed counts, loaded files (stderr).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a workspace against the policy.
+    Check(Box<CheckArgs>),
+    /// Validate or show policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// List every rule with its default level.
+    Rules,
+    /// Print a rule's page.
+    Explain {
+        /// Rule id, e.g. source-git-unpinned.
+        rule: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Validate a policy file (default: the discovered policy, else the built-in one).
+    Check { file: Option<PathBuf> },
+    /// Print the effective merged policy, with where each value came from.
+    Show {
+        /// Policy file (default: discovered from the current directory).
+        #[arg(long)]
+        policy: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Path to the workspace's Cargo.toml.
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// Features to activate (comma or space separated, repeatable).
+    #[arg(long, short = 'F', value_delimiter = ',')]
+    pub features: Vec<String>,
+    #[arg(long)]
+    pub all_features: bool,
+    #[arg(long)]
+    pub no_default_features: bool,
+    /// Only count dependencies built for these targets (repeatable). Default: every target.
+    #[arg(long, value_name = "TRIPLE")]
+    pub target: Vec<String>,
+    /// Require Cargo.lock to be up to date (passed to cargo).
+    #[arg(long)]
+    pub locked: bool,
+    /// Run cargo without network access.
+    #[arg(long)]
+    pub offline: bool,
+    /// --locked and --offline.
+    #[arg(long)]
+    pub frozen: bool,
+    /// Read Cargo.lock only: never run cargo, never read .cargo/config or rust-toolchain.
+    #[arg(long)]
+    pub lockfile_only: bool,
+    /// Cargo.lock to read (default: the workspace's).
+    #[arg(long, value_name = "PATH")]
+    pub lockfile: Option<PathBuf>,
+    /// Pre-generated `cargo metadata --format-version 1` JSON instead of running cargo.
+    #[arg(long, value_name = "FILE")]
+    pub metadata_path: Option<PathBuf>,
+    /// Policy file (default: discovered, else the built-in default).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Report format on stdout.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Also write a report: FORMAT=PATH (repeatable), written atomically.
+    #[arg(long, value_name = "FORMAT=PATH")]
+    pub output: Vec<String>,
+    /// Levels that fail the gate: deny (default) or warn.
+    #[arg(long, value_parser = ["deny", "warn"])]
+    pub fail_on: Option<String>,
+    /// Set RULE to deny (repeatable; the last flag for a rule wins).
+    #[arg(short = 'D', value_name = "RULE")]
+    pub deny: Vec<String>,
+    /// Set RULE to warn.
+    #[arg(short = 'W', value_name = "RULE")]
+    pub warn: Vec<String>,
+    /// Set RULE to allow (not reported).
+    #[arg(short = 'A', value_name = "RULE")]
+    pub allow: Vec<String>,
+    /// The date deadlines and expiries are counted against (YYYY-MM-DD).
+    #[arg(long, env = "DEPGATE_TODAY", value_name = "DATE")]
+    pub today: Option<String>,
+}
+
+/// Runs depgate on `args` (including the program name) and returns the exit code.
+pub fn main_with_args(args: Vec<OsString>) -> u8 {
+    let matches = match Cli::command().try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_PASS
+            };
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return EXIT_ERROR;
+        }
+    };
+    let levels = cli_levels(&matches);
+    let result = std::panic::catch_unwind(|| run(&cli, levels));
+    match result {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => {
+            report_error(&e);
+            EXIT_ERROR
+        }
+        Err(_) => {
+            eprintln!("error: internal error (a bug in depgate); no report was written");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn report_error(e: &Error) {
+    let mut err = std::io::stderr().lock();
+    match e {
+        Error::Input(problems) => {
+            for p in problems {
+                let _ = writeln!(err, "error: {p}");
+            }
+        }
+        other => {
+            let _ = writeln!(err, "error: {other}");
+        }
+    }
+}
+
+/// `-D/-W/-A` in command-line order, so the last flag for a rule wins.
+fn cli_levels(matches: &clap::ArgMatches) -> Vec<CliLevel> {
+    let Some(("check", sub)) = matches.subcommand() else {
+        return Vec::new();
+    };
+    let mut flags: Vec<(usize, CliLevel)> = Vec::new();
+    for (id, level) in [
+        ("deny", Level::Deny),
+        ("warn", Level::Warn),
+        ("allow", Level::Allow),
+    ] {
+        if let (Some(idx), Some(vals)) = (sub.indices_of(id), sub.get_many::<String>(id)) {
+            for (i, rule) in idx.zip(vals) {
+                flags.push((
+                    i,
+                    CliLevel {
+                        rule: rule.clone(),
+                        level,
+                    },
+                ));
+            }
+        }
+    }
+    flags.sort_by_key(|(i, _)| *i);
+    flags.into_iter().map(|(_, l)| l).collect()
+}
+
+fn run(cli: &Cli, levels: Vec<CliLevel>) -> Result<u8> {
+    match &cli.command {
+        Command::Check(args) => check(cli, args, levels),
+        Command::Policy(cmd) => crate::policy::show::run(cmd_policy(cmd), cli.verbose > 0),
+        Command::Rules => {
+            let mut out = String::new();
+            for r in crate::rules::ALL {
+                out.push_str(&format!(
+                    "{:<34} {:<5} {:<10} {}\n",
+                    r.id,
+                    r.default_level.as_str(),
+                    r.family,
+                    r.summary
+                ));
+            }
+            print_stdout(&out);
+            Ok(EXIT_PASS)
+        }
+        Command::Explain { rule } => match crate::rules::find(rule) {
+            Some(r) => {
+                print_stdout(r.page);
+                Ok(EXIT_PASS)
+            }
+            None => {
+                let ids: Vec<&str> = crate::rules::ALL.iter().map(|r| r.id).collect();
+                let hint = crate::policy::schema::did_you_mean(rule, &ids)
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                Err(Error::Usage(format!(
+                    "unknown rule `{rule}`{hint}; `depgate rules` lists them"
+                )))
+            }
+        },
+    }
+}
+
+fn cmd_policy(cmd: &PolicyCommand) -> crate::policy::show::Request {
+    match cmd {
+        PolicyCommand::Check { file } => crate::policy::show::Request::Check(file.clone()),
+        PolicyCommand::Show { policy } => crate::policy::show::Request::Show(policy.clone()),
+    }
+}
+
+fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
+    crate::decide::validate_cli_levels(&levels)?;
+    let today = match &args.today {
+        Some(s) => Date::parse(s)
+            .ok_or_else(|| Error::Usage(format!("--today {s}: expected YYYY-MM-DD")))?,
+        None => Date::today_utc(),
+    };
+    let outputs = parse_outputs(&args.output)?;
+    let input = WorkspaceInput {
+        lockfile_only: args.lockfile_only,
+        lockfile: args.lockfile.clone(),
+        metadata_path: args.metadata_path.clone(),
+        cargo: CargoOptions {
+            manifest_path: args.manifest_path.clone(),
+            features: args
+                .features
+                .iter()
+                .flat_map(|f| f.split_whitespace())
+                .map(str::to_string)
+                .collect(),
+            all_features: args.all_features,
+            no_default_features: args.no_default_features,
+            locked: args.locked,
+            offline: args.offline,
+            frozen: args.frozen,
+        },
+        targets: args.target.clone(),
+    };
+    if args.lockfile_only && args.metadata_path.is_some() {
+        return Err(Error::Usage(
+            "--lockfile-only and --metadata-path exclude each other".into(),
+        ));
+    }
+    let graph = load_workspace(&input)?;
+    let policy = crate::policy::load(
+        args.policy.as_deref(),
+        &graph.workspace_root,
+        graph.repo_root.as_deref(),
+    )?;
+    if cli.verbose > 0 {
+        eprintln!(
+            "depgate: {} packages; policy {}",
+            graph.graph.node_count(),
+            policy.layers.join(" <- ")
+        );
+    }
+    let fail_on = args.fail_on.as_deref().and_then(Level::parse);
+    let outcome = scan(&graph, &policy, today, &levels, fail_on);
+    let passed = outcome.passed;
+    let report = Report::new(&graph, &policy, outcome, today);
+    let color = use_color(cli.color);
+    for (format, path) in &outputs {
+        let text = render(
+            &report,
+            *format,
+            RenderOptions {
+                color: false,
+                verbose: cli.verbose > 0,
+            },
+        );
+        write_atomic(path, text.as_bytes())?;
+    }
+    if !(cli.quiet && args.format == Format::Human) {
+        print_stdout(&render(
+            &report,
+            args.format,
+            RenderOptions {
+                color,
+                verbose: cli.verbose > 0,
+            },
+        ));
+    }
+    Ok(if passed { EXIT_PASS } else { EXIT_FAIL })
+}
+
+fn parse_outputs(specs: &[String]) -> Result<Vec<(Format, PathBuf)>> {
+    specs
+        .iter()
+        .map(|spec| {
+            let (fmt, path) = spec
+                .split_once('=')
+                .ok_or_else(|| Error::Usage(format!("--output {spec}: expected FORMAT=PATH")))?;
+            let format = Format::parse(fmt).ok_or_else(|| {
+                Error::Usage(format!(
+                    "--output {spec}: unsupported format `{fmt}` (human, json)"
+                ))
+            })?;
+            Ok((format, PathBuf::from(path)))
+        })
+        .collect()
+}
+
+fn use_color(choice: Option<ColorChoice>) -> bool {
+    let choice = choice.unwrap_or_else(|| match std::env::var("CARGO_TERM_COLOR").as_deref() {
+        Ok("always") => ColorChoice::Always,
+        Ok("never") => ColorChoice::Never,
+        _ => ColorChoice::Auto,
+    });
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+pub fn print_stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}

@@ -1,0 +1,89 @@
+//! Operational errors: everything that stops depgate from checking. Policy
+//! violations are findings, never errors. Every error here ends in exit code
+//! 2 (see [`crate::decide::exit_code`]) and names the file, line and key it
+//! is about where there is one.
+
+use std::path::PathBuf;
+
+/// One problem in an input file, with its place and the dotted key path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct InputProblem {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    /// Dotted key path such as `bans.deny[0].crate`; empty when not about a key.
+    pub key: String,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl std::fmt::Display for InputProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}: ", self.path, self.line, self.column)?;
+        if !self.key.is_empty() {
+            write!(f, "`{}`: ", self.key)?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, " ({help})")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}", join_problems(.0))]
+    Input(Vec<InputProblem>),
+    #[error("`{command}` failed ({status}):\n{stderr}")]
+    Command {
+        command: String,
+        status: String,
+        stderr: String,
+    },
+    #[error("{0}")]
+    Usage(String),
+}
+
+fn join_problems(problems: &[InputProblem]) -> String {
+    let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    lines.join("\n")
+}
+
+impl Error {
+    /// A single problem at a place in a file.
+    pub fn input(
+        path: impl Into<String>,
+        (line, column): (u32, u32),
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Input(vec![InputProblem {
+            path: path.into(),
+            line,
+            column,
+            key: key.into(),
+            message: message.into(),
+            help: None,
+        }])
+    }
+
+    pub fn read(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Read {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,117 @@
+//! Findings are data: a rule id, a level, the package, a message, labelled
+//! locations, exposure, a stable fingerprint and structured properties.
+//! Checks build them; the decide stage sets final levels; renderers only
+//! read them.
+
+use crate::graph::Exposure;
+use crate::location::Location;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// Severity of a finding, ordered from least to most severe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    /// Not reported; counted in `--verbose` and JSON `allowed` totals.
+    Allow,
+    Info,
+    Warn,
+    Deny,
+}
+
+impl Level {
+    pub const NAMES: [&'static str; 4] = ["deny", "warn", "info", "allow"];
+
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "deny" => Some(Level::Deny),
+            "warn" => Some(Level::Warn),
+            "info" => Some(Level::Info),
+            "allow" => Some(Level::Allow),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Deny => "deny",
+            Level::Warn => "warn",
+            Level::Info => "info",
+            Level::Allow => "allow",
+        }
+    }
+}
+
+/// Which step of the precedence chain set the final level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LevelSource {
+    /// The check family (its policy keys, or the rule default).
+    Family,
+    /// Capped by the `[exposure]` table (or a family's own override).
+    ExposureCap,
+    /// `[levels]` in the policy.
+    PolicyLevels,
+    /// `-D/-W/-A` on the command line.
+    Cli,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PackageRef {
+    pub name: String,
+    pub version: String,
+    /// `crates.io`, `path`, a registry URL or `git URL`.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub level: Level,
+    pub level_source: LevelSource,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package: Option<PackageRef>,
+    pub message: String,
+    /// What the finding is about within the package (advisory id, licence
+    /// expression, ban spec, …): part of the fingerprint.
+    pub subject: String,
+    pub locations: Vec<Location>,
+    pub exposure: Exposure,
+    /// Inverse paths from workspace members, `a 1.0 -> b 2.0`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    pub fingerprint: String,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub properties: BTreeMap<String, serde_json::Value>,
+}
+
+/// Hash of (rule id, workspace path, crate name, subject key). Excludes the
+/// version, line, level and message so it survives lockfile edits and
+/// upgrades that keep the problem.
+pub fn fingerprint(rule: &str, workspace: &str, krate: &str, subject: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [rule, workspace, krate, subject] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    let digest = h.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Finding {
+    /// Sort key: rule, package, version, subject, first location.
+    pub fn sort_key(&self) -> impl Ord + '_ {
+        (
+            self.rule,
+            self.package
+                .as_ref()
+                .map(|p| (&p.name, &p.version, &p.source)),
+            &self.subject,
+            self.locations.first(),
+            &self.fingerprint,
+        )
+    }
+}

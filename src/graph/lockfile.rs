@@ -1,0 +1,306 @@
+//! Cargo.lock loader (`--lockfile-only`, and the checksum/line source in
+//! metadata mode). Reads lockfile versions 1-4 with no cargo, no network and
+//! no other repository file. Every error names the file and line. This is
+//! the hot path of fleet scans: one TOML parse, then index lookups.
+
+use super::{Dep, Exposure, Graph, Mode, Package, Source};
+use crate::error::{Error, Result};
+use crate::location::SourceText;
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use toml::Spanned;
+
+#[derive(Deserialize)]
+struct RawLock {
+    version: Option<Spanned<i64>>,
+    #[serde(default)]
+    package: Vec<Spanned<RawPackage>>,
+    /// Lockfile v1 predates v2's per-package `checksum` and stores checksums here.
+    metadata: Option<BTreeMap<String, String>>,
+    /// Very old v1 lockfiles put the root package in its own table.
+    root: Option<Spanned<RawPackage>>,
+}
+
+#[derive(Deserialize)]
+struct RawPackage {
+    name: String,
+    version: Spanned<String>,
+    source: Option<String>,
+    checksum: Option<String>,
+    #[serde(default)]
+    dependencies: Vec<Spanned<String>>,
+}
+
+/// A parsed Cargo.lock: packages in file order with their lines, and edges.
+pub struct Lockfile {
+    pub version: u32,
+    pub packages: Vec<LockPackage>,
+}
+
+pub struct LockPackage {
+    pub name: String,
+    pub version: semver::Version,
+    pub source: Option<String>,
+    pub checksum: Option<String>,
+    /// Line of the `[[package]]` header.
+    pub line: u32,
+    /// Indices into `Lockfile::packages`.
+    pub dependencies: Vec<usize>,
+}
+
+impl LockPackage {
+    /// `name version (source)` as in lockfile v1 dependency lists.
+    pub fn id(&self) -> String {
+        match &self.source {
+            Some(s) => format!("{} {} ({})", self.name, self.version, s),
+            None => format!("{} {}", self.name, self.version),
+        }
+    }
+}
+
+/// Parses Cargo.lock text. `src.display` names the file in errors.
+pub fn parse(src: &SourceText) -> Result<Lockfile> {
+    let raw: RawLock = toml::from_str(&src.text).map_err(|e| {
+        let at = e.span().map_or((1, 1), |s| src.line_col(s.start));
+        Error::input(
+            &src.display,
+            at,
+            "",
+            format!("invalid TOML: {}", e.message()),
+        )
+    })?;
+    let version = lock_version(src, &raw)?;
+    let v1_checksums = v1_checksum_table(raw.metadata.as_ref());
+
+    let entries: Vec<Spanned<RawPackage>> = raw.root.into_iter().chain(raw.package).collect();
+    let mut packages = Vec::with_capacity(entries.len());
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut seen: HashMap<(String, String, Option<String>), u32> = HashMap::new();
+    for entry in &entries {
+        let line = header_line(src, entry.span().start);
+        let p = entry.get_ref();
+        let version = semver::Version::parse(p.version.get_ref()).map_err(|e| {
+            Error::input(
+                &src.display,
+                src.line_col(p.version.span().start),
+                format!("package[{}].version", p.name),
+                format!("invalid version `{}`: {e}", p.version.get_ref()),
+            )
+        })?;
+        let key = (p.name.clone(), version.to_string(), p.source.clone());
+        if let Some(first) = seen.insert(key, line) {
+            return Err(Error::input(
+                &src.display,
+                (line, 1),
+                format!("package[{}]", p.name),
+                format!(
+                    "duplicate package entry `{} {}` (first at line {first})",
+                    p.name, version
+                ),
+            ));
+        }
+        let checksum = p.checksum.clone().or_else(|| {
+            let id = match &p.source {
+                Some(s) => format!("{} {} ({s})", p.name, version),
+                None => format!("{} {}", p.name, version),
+            };
+            v1_checksums.get(id.as_str()).map(|c| c.to_string())
+        });
+        by_name
+            .entry(p.name.clone())
+            .or_default()
+            .push(packages.len());
+        packages.push(LockPackage {
+            name: p.name.clone(),
+            version,
+            source: p.source.clone(),
+            checksum,
+            line,
+            dependencies: Vec::new(),
+        });
+    }
+    for (i, entry) in entries.iter().enumerate() {
+        let mut deps = Vec::with_capacity(entry.get_ref().dependencies.len());
+        for dep in &entry.get_ref().dependencies {
+            deps.push(resolve_dep(src, dep, &packages, &by_name)?);
+        }
+        packages[i].dependencies = deps;
+    }
+    Ok(Lockfile { version, packages })
+}
+
+fn lock_version(src: &SourceText, raw: &RawLock) -> Result<u32> {
+    if let Some(v) = &raw.version {
+        return match *v.get_ref() {
+            n @ 1..=4 => Ok(n as u32),
+            n => Err(Error::input(
+                &src.display,
+                src.line_col(v.span().start),
+                "version",
+                format!("unsupported lockfile version {n} (depgate reads versions 1 to 4)"),
+            )),
+        };
+    }
+    // No marker: v1 keeps checksums in [metadata] and spells out every
+    // dependency; v2 puts checksums inline and shortens unambiguous deps.
+    let has_metadata = raw.metadata.as_ref().is_some_and(|m| !m.is_empty());
+    let inline_checksum = raw.package.iter().any(|p| p.get_ref().checksum.is_some());
+    let short_dep = raw.package.iter().any(|p| {
+        p.get_ref()
+            .dependencies
+            .iter()
+            .any(|d| !d.get_ref().contains(' '))
+    });
+    Ok(if !has_metadata && (inline_checksum || short_dep) {
+        2
+    } else {
+        1
+    })
+}
+
+fn v1_checksum_table(meta: Option<&BTreeMap<String, String>>) -> HashMap<&str, &str> {
+    meta.into_iter()
+        .flatten()
+        .filter_map(|(k, v)| Some((k.strip_prefix("checksum ")?, v.as_str())))
+        .filter(|(_, v)| *v != "<none>")
+        .collect()
+}
+
+/// Line of the `[[package]]` header that opens the table at `offset`.
+fn header_line(src: &SourceText, offset: usize) -> u32 {
+    // The span may start at the header itself or at the first key after it.
+    let end = (offset + "[[package]]".len()).min(src.text.len());
+    let head = src.text.get(..end).unwrap_or(&src.text);
+    let at = head
+        .rfind("[[package]]")
+        .or_else(|| head.rfind("[root]"))
+        .unwrap_or(offset);
+    src.line_col(at).0
+}
+
+/// Resolves `name`, `name version` or `name version (source)`.
+fn resolve_dep(
+    src: &SourceText,
+    dep: &Spanned<String>,
+    packages: &[LockPackage],
+    by_name: &HashMap<String, Vec<usize>>,
+) -> Result<usize> {
+    let text = dep.get_ref().as_str();
+    let mut parts = text.splitn(3, ' ');
+    let name = parts.next().unwrap_or_default();
+    let version = parts.next();
+    let source = parts
+        .next()
+        .map(|s| s.trim_start_matches('(').trim_end_matches(')'));
+    let candidates: Vec<usize> = by_name
+        .get(name)
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|&i| version.is_none_or(|v| packages[i].version.to_string() == v))
+        .filter(|&i| source.is_none_or(|s| packages[i].source.as_deref() == Some(s)))
+        .collect();
+    match candidates.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(Error::input(
+            &src.display,
+            src.line_col(dep.span().start),
+            "dependencies",
+            format!("dependency `{text}` matches no [[package]] entry"),
+        )),
+        _ => Err(Error::input(
+            &src.display,
+            src.line_col(dep.span().start),
+            "dependencies",
+            format!("dependency `{text}` is ambiguous: several [[package]] entries match"),
+        )),
+    }
+}
+
+/// Builds the graph from Cargo.lock alone. Path packages (no `source`) are
+/// the workspace's own crates and count as members; exposure is unknown.
+pub fn load_graph(src: SourceText, workspace_root: std::path::PathBuf) -> Result<Graph> {
+    let lock = parse(&src)?;
+    let mut graph = DiGraph::with_capacity(lock.packages.len(), lock.packages.len() * 3);
+    for p in &lock.packages {
+        graph.add_node(package_from_lock(p));
+    }
+    for (i, p) in lock.packages.iter().enumerate() {
+        for &d in &p.dependencies {
+            graph.add_edge(NodeIndex::new(i), NodeIndex::new(d), Dep::default());
+        }
+    }
+    Ok(Graph {
+        mode: Mode::LockfileOnly,
+        graph,
+        repo_root: super::find_repo_root(&workspace_root),
+        workspace_root,
+        lock_version: Some(lock.version),
+        lockfile: Some(src),
+        targets: Vec::new(),
+        manifests: BTreeMap::new(),
+    })
+}
+
+fn package_from_lock(p: &LockPackage) -> Package {
+    Package {
+        id: p.id(),
+        name: p.name.clone(),
+        version: p.version.clone(),
+        source: Source::parse(p.source.as_deref()),
+        checksum: p.checksum.clone(),
+        is_member: p.source.is_none(),
+        exposure: Exposure::Unknown,
+        lock_line: Some(p.line),
+        license: None,
+        license_file: None,
+        manifest_path: None,
+        publish_disabled: false,
+        declared: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(text: &str) -> SourceText {
+        SourceText::new("Cargo.lock", text.to_string())
+    }
+
+    #[test]
+    fn v3_lines_and_edges() {
+        let text = "version = 3\n\n[[package]]\nname = \"a\"\nversion = \"0.1.0\"\ndependencies = [\n \"b\",\n]\n\n[[package]]\nname = \"b\"\nversion = \"1.2.3\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"ff\"\n";
+        let lock = parse(&src(text)).unwrap();
+        assert_eq!(lock.version, 3);
+        assert_eq!(lock.packages[0].line, 3);
+        assert_eq!(lock.packages[1].line, 10);
+        assert_eq!(lock.packages[0].dependencies, vec![1]);
+        assert_eq!(lock.packages[1].checksum.as_deref(), Some("ff"));
+    }
+
+    #[test]
+    fn v1_metadata_checksums() {
+        let text = "[[package]]\nname = \"a\"\nversion = \"0.1.0\"\ndependencies = [\n \"b 1.0.0 (registry+https://github.com/rust-lang/crates.io-index)\",\n]\n\n[[package]]\nname = \"b\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n[metadata]\n\"checksum b 1.0.0 (registry+https://github.com/rust-lang/crates.io-index)\" = \"abc\"\n";
+        let lock = parse(&src(text)).unwrap();
+        assert_eq!(lock.version, 1);
+        assert_eq!(lock.packages[1].checksum.as_deref(), Some("abc"));
+        assert_eq!(lock.packages[0].dependencies, vec![1]);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let err = parse(&src("version = 9\n")).err().unwrap().to_string();
+        assert!(err.contains("Cargo.lock:1:"), "{err}");
+        let text = "version = 3\n[[package]]\nname = \"a\"\nversion = \"x\"\n";
+        let err = parse(&src(text)).err().unwrap().to_string();
+        assert!(err.contains("Cargo.lock:4:"), "{err}");
+        let dup = "version = 3\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n";
+        let err = parse(&src(dup)).err().unwrap().to_string();
+        assert!(
+            err.contains("Cargo.lock:5:1") && err.contains("duplicate"),
+            "{err}"
+        );
+    }
+}

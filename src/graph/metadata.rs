@@ -1,0 +1,296 @@
+//! Metadata-mode loader: runs `cargo metadata` (hardened, see
+//! [`cargo_command`]) or reads a pre-generated JSON file, and builds the
+//! graph with edge kinds, `cfg` conditions, members, licences and sources.
+//! The workspace Cargo.lock adds checksums and `[[package]]` lines.
+
+use super::{DeclaredDep, Dep, DepDecl, DepKind, Exposure, Graph, Mode, Package, Source};
+use crate::error::{Error, Result};
+use crate::location::SourceText;
+use cargo_metadata::{DependencyKind, Metadata};
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Cargo-style options passed through to `cargo metadata`.
+#[derive(Debug, Clone, Default)]
+pub struct CargoOptions {
+    pub manifest_path: Option<PathBuf>,
+    pub features: Vec<String>,
+    pub all_features: bool,
+    pub no_default_features: bool,
+    pub locked: bool,
+    pub offline: bool,
+    pub frozen: bool,
+}
+
+/// The `cargo metadata` command, hardened against the scanned repository's
+/// configuration: wrappers and `build.rustc` are cleared with `--config`
+/// overrides and environment variables, and `RUSTUP_TOOLCHAIN` is pinned to
+/// the toolchain depgate runs under, so `rust-toolchain.toml` cannot pick
+/// another one. No `--filter-platform`: every target stays in the graph.
+pub fn cargo_command(opts: &CargoOptions) -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["metadata", "--format-version", "1"]);
+    for (key, value) in [
+        ("build.rustc-wrapper", "\"\""),
+        ("build.rustc-workspace-wrapper", "\"\""),
+        ("build.rustc", "\"rustc\""),
+    ] {
+        cmd.arg("--config").arg(format!("{key}={value}"));
+    }
+    for var in [
+        "RUSTC",
+        "CARGO_BUILD_RUSTC",
+        "CARGO_BUILD_RUSTC_WRAPPER",
+        "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("RUSTC_WRAPPER", "")
+        .env("RUSTC_WORKSPACE_WRAPPER", "");
+    if let Some(toolchain) = running_toolchain() {
+        cmd.env("RUSTUP_TOOLCHAIN", toolchain);
+    }
+    if let Some(path) = &opts.manifest_path {
+        cmd.arg("--manifest-path").arg(path);
+    }
+    if !opts.features.is_empty() {
+        cmd.arg("--features").arg(opts.features.join(","));
+    }
+    for (on, flag) in [
+        (opts.all_features, "--all-features"),
+        (opts.no_default_features, "--no-default-features"),
+        (opts.locked, "--locked"),
+        (opts.offline, "--offline"),
+        (opts.frozen, "--frozen"),
+    ] {
+        if on {
+            cmd.arg(flag);
+        }
+    }
+    cmd
+}
+
+/// The toolchain of the running session: `RUSTUP_TOOLCHAIN` when cargo or
+/// rustup set it, else rustup's default, asked from outside the repository
+/// so its `rust-toolchain.toml` cannot answer.
+fn running_toolchain() -> Option<String> {
+    if let Some(t) = std::env::var_os("RUSTUP_TOOLCHAIN") {
+        return Some(t.to_string_lossy().into_owned());
+    }
+    let out = Command::new("rustup")
+        .args(["default"])
+        .current_dir(std::env::temp_dir())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.split_whitespace().next().map(str::to_string)
+}
+
+/// Runs `cargo metadata` and returns its JSON.
+pub fn run_cargo_metadata(opts: &CargoOptions) -> Result<String> {
+    let mut cmd = cargo_command(opts);
+    let shown = format!("{cmd:?}");
+    let out = cmd.output().map_err(|e| Error::Command {
+        command: shown.clone(),
+        status: "could not start".into(),
+        stderr: e.to_string(),
+    })?;
+    if !out.status.success() {
+        return Err(Error::Command {
+            command: shown,
+            status: out.status.to_string(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        });
+    }
+    String::from_utf8(out.stdout).map_err(|e| Error::Command {
+        command: shown,
+        status: "output is not UTF-8".into(),
+        stderr: e.to_string(),
+    })
+}
+
+/// Where the graph's files are on disk. `root` overrides the metadata's
+/// `workspace_root` (pre-generated JSON may carry placeholder paths).
+pub struct LoadInput<'a> {
+    pub json: &'a SourceText,
+    pub root: Option<PathBuf>,
+    pub lockfile: Option<SourceText>,
+    pub targets: &'a [String],
+}
+
+pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
+    let json = input.json;
+    let meta: Metadata = serde_json::from_str(&json.text).map_err(|e| {
+        Error::input(
+            &json.display,
+            (e.line() as u32, e.column() as u32),
+            "",
+            format!("invalid cargo metadata JSON: {e}"),
+        )
+    })?;
+    let resolve = meta.resolve.as_ref().ok_or_else(|| {
+        Error::input(
+            &json.display,
+            (1, 1),
+            "resolve",
+            "no `resolve` graph (was it generated with --no-deps?)",
+        )
+    })?;
+    let platforms = super::targets::Platforms::new(input.targets)?;
+    let meta_root = PathBuf::from(meta.workspace_root.as_str());
+    let root = input.root.unwrap_or_else(|| meta_root.clone());
+    let rebase = |p: &Path| match p.strip_prefix(&meta_root) {
+        Ok(rel) => root.join(rel),
+        Err(_) => p.to_path_buf(),
+    };
+    let lock = match &input.lockfile {
+        Some(src) => Some(super::lockfile::parse(src)?),
+        None => None,
+    };
+    let lock_index: HashMap<(&str, String, Option<&str>), (u32, Option<&str>)> = lock
+        .iter()
+        .flat_map(|l| &l.packages)
+        .map(|p| {
+            (
+                (p.name.as_str(), p.version.to_string(), p.source.as_deref()),
+                (p.line, p.checksum.as_deref()),
+            )
+        })
+        .collect();
+    let by_id: HashMap<&str, &cargo_metadata::Package> = meta
+        .packages
+        .iter()
+        .map(|p| (p.id.repr.as_str(), p))
+        .collect();
+    let members: std::collections::HashSet<&str> = meta
+        .workspace_members
+        .iter()
+        .map(|m| m.repr.as_str())
+        .collect();
+
+    let mut graph = DiGraph::with_capacity(resolve.nodes.len(), resolve.nodes.len() * 3);
+    let mut index: HashMap<&str, NodeIndex> = HashMap::new();
+    let mut nodes: Vec<&cargo_metadata::Node> = resolve.nodes.iter().collect();
+    nodes.sort_by(|a, b| a.id.repr.cmp(&b.id.repr));
+    for node in &nodes {
+        let Some(p) = by_id.get(node.id.repr.as_str()) else {
+            return Err(Error::input(
+                &json.display,
+                (1, 1),
+                "resolve.nodes",
+                format!("node `{}` has no package entry", node.id.repr),
+            ));
+        };
+        let source = p.source.as_ref().map(|s| s.repr.as_str());
+        let (lock_line, checksum) = lock_index
+            .get(&(p.name.as_str(), p.version.to_string(), source))
+            .map_or((None, None), |(l, c)| (Some(*l), c.map(str::to_string)));
+        let is_member = members.contains(node.id.repr.as_str());
+        let ix = graph.add_node(Package {
+            id: match source {
+                Some(s) => format!("{} {} ({s})", p.name, p.version),
+                None => format!("{} {}", p.name, p.version),
+            },
+            name: p.name.to_string(),
+            version: p.version.clone(),
+            source: Source::parse(source),
+            checksum,
+            is_member,
+            exposure: Exposure::Normal,
+            lock_line,
+            license: p.license.clone(),
+            license_file: p.license_file.as_ref().map(|f| f.to_string()),
+            manifest_path: Some(rebase(Path::new(p.manifest_path.as_str()))),
+            publish_disabled: p.publish.as_ref().is_some_and(|r| r.is_empty()),
+            declared: if is_member {
+                declared(p, &rebase)
+            } else {
+                Vec::new()
+            },
+        });
+        index.insert(node.id.repr.as_str(), ix);
+    }
+    for node in &nodes {
+        let from = index[node.id.repr.as_str()];
+        for dep in &node.deps {
+            let Some(&to) = index.get(dep.pkg.repr.as_str()) else {
+                return Err(Error::input(
+                    &json.display,
+                    (1, 1),
+                    "resolve.nodes",
+                    format!("dependency `{}` is not a resolved node", dep.pkg.repr),
+                ));
+            };
+            let decls = dep
+                .dep_kinds
+                .iter()
+                .map(|k| {
+                    let target = k.target.as_ref().map(|t| t.to_string());
+                    DepDecl {
+                        kind: dep_kind(k.kind),
+                        active: platforms.active(target.as_deref()),
+                        target,
+                    }
+                })
+                .collect();
+            graph.add_edge(from, to, Dep { decls });
+        }
+    }
+    let mut g = Graph {
+        mode: Mode::Metadata,
+        graph,
+        repo_root: super::find_repo_root(&root),
+        workspace_root: root,
+        lock_version: lock.as_ref().map(|l| l.version),
+        lockfile: input.lockfile,
+        targets: input.targets.to_vec(),
+        manifests: std::collections::BTreeMap::new(),
+    };
+    super::exposure::compute(&mut g);
+    read_member_manifests(&mut g);
+    Ok(g)
+}
+
+fn dep_kind(kind: DependencyKind) -> DepKind {
+    match kind {
+        DependencyKind::Development => DepKind::Dev,
+        DependencyKind::Build => DepKind::Build,
+        _ => DepKind::Normal,
+    }
+}
+
+fn declared(p: &cargo_metadata::Package, rebase: &dyn Fn(&Path) -> PathBuf) -> Vec<DeclaredDep> {
+    p.dependencies
+        .iter()
+        .map(|d| DeclaredDep {
+            name: d.name.clone(),
+            req: d.req.to_string(),
+            kind: dep_kind(d.kind),
+            target: d.target.as_ref().map(|t| t.to_string()),
+            path: d.path.as_ref().map(|x| rebase(Path::new(x.as_str()))),
+            source: d.source.as_ref().map(|s| s.to_string()),
+        })
+        .collect()
+}
+
+/// Reads and indexes each member's Cargo.toml so findings can point at
+/// dependency lines. A manifest that cannot be read is skipped: cargo has
+/// already validated it, and its findings keep their Cargo.lock location.
+fn read_member_manifests(g: &mut Graph) {
+    let members: Vec<NodeIndex> = g.members().collect();
+    for ix in members {
+        let Some(path) = g.package(ix).manifest_path.clone() else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let display = crate::location::display_path(Some(g.display_base()), &path);
+        if let Some(m) = super::manifest::Manifest::parse(SourceText::new(display, text)) {
+            g.manifests.insert(ix, m);
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The one internal dependency graph. Two loaders feed it: [`metadata`]
+//! (`cargo metadata` JSON, with edge kinds, targets, licences) and
+//! [`lockfile`] (Cargo.lock alone, for untrusted repositories). Checks only
+//! ever see a [`Graph`], so every family works in both modes.
+
+pub mod exposure;
+pub mod lockfile;
+pub mod manifest;
+pub mod metadata;
+pub mod source;
+pub mod targets;
+
+use crate::location::SourceText;
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::Serialize;
+use std::collections::{BTreeMap, VecDeque};
+use std::path::PathBuf;
+
+pub use exposure::Exposure;
+pub use source::{GitReference, Source};
+
+/// How a dependency edge is declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DepKind {
+    Normal,
+    Build,
+    Dev,
+}
+
+/// One declaration behind an edge: its kind and its `cfg(...)`/triple
+/// condition, and whether that condition holds for the selected targets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DepDecl {
+    pub kind: DepKind,
+    pub target: Option<String>,
+    pub active: bool,
+}
+
+/// An edge from a dependent to its dependency. `decls` is empty when the
+/// loader does not know kinds (lockfile mode).
+#[derive(Debug, Clone, Default)]
+pub struct Dep {
+    pub decls: Vec<DepDecl>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Package {
+    /// Stable id: `name version (source)`, the Cargo.lock spelling.
+    pub id: String,
+    pub name: String,
+    pub version: semver::Version,
+    pub source: Source,
+    pub checksum: Option<String>,
+    pub is_member: bool,
+    pub exposure: Exposure,
+    /// 1-based line of the `[[package]]` header in the workspace Cargo.lock.
+    pub lock_line: Option<u32>,
+    pub license: Option<String>,
+    pub license_file: Option<String>,
+    /// Absolute path of the package's Cargo.toml (metadata mode).
+    pub manifest_path: Option<PathBuf>,
+    /// `publish = false` (or an empty registry list) in the manifest.
+    pub publish_disabled: bool,
+    /// Declared dependencies of a workspace member, for manifest-level checks.
+    pub declared: Vec<DeclaredDep>,
+}
+
+/// A dependency as written in a member's Cargo.toml (metadata mode).
+#[derive(Debug, Clone)]
+pub struct DeclaredDep {
+    pub name: String,
+    pub req: String,
+    pub kind: DepKind,
+    pub target: Option<String>,
+    pub path: Option<PathBuf>,
+    pub source: Option<String>,
+}
+
+/// Which loader built the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    Metadata,
+    LockfileOnly,
+}
+
+#[derive(Debug)]
+pub struct Graph {
+    pub mode: Mode,
+    pub graph: DiGraph<Package, Dep>,
+    /// Workspace root on disk.
+    pub workspace_root: PathBuf,
+    /// Repository root (nearest ancestor with `.git`), when there is one.
+    pub repo_root: Option<PathBuf>,
+    /// The workspace Cargo.lock, when read.
+    pub lockfile: Option<SourceText>,
+    /// Lockfile format version 1-4, when read.
+    pub lock_version: Option<u32>,
+    /// Targets the user selected; empty means every target is active.
+    pub targets: Vec<String>,
+    /// Parsed manifests of workspace members (metadata mode).
+    pub manifests: BTreeMap<NodeIndex, manifest::Manifest>,
+}
+
+impl Graph {
+    pub fn packages(&self) -> impl Iterator<Item = (NodeIndex, &Package)> {
+        self.graph.node_indices().map(move |i| (i, &self.graph[i]))
+    }
+
+    pub fn package(&self, ix: NodeIndex) -> &Package {
+        &self.graph[ix]
+    }
+
+    pub fn members(&self) -> impl Iterator<Item = NodeIndex> + '_ {
+        self.graph
+            .node_indices()
+            .filter(|&i| self.graph[i].is_member)
+    }
+
+    /// Direct dependents of a package, sorted by name and version.
+    pub fn dependents(&self, ix: NodeIndex) -> Vec<NodeIndex> {
+        self.sorted(self.graph.neighbors_directed(ix, Direction::Incoming))
+    }
+
+    /// Direct dependencies of a package, sorted by name and version.
+    pub fn dependencies(&self, ix: NodeIndex) -> Vec<NodeIndex> {
+        self.sorted(self.graph.neighbors_directed(ix, Direction::Outgoing))
+    }
+
+    fn sorted(&self, it: impl Iterator<Item = NodeIndex>) -> Vec<NodeIndex> {
+        let mut v: Vec<NodeIndex> = it.collect();
+        v.sort_by(|a, b| {
+            let (pa, pb) = (&self.graph[*a], &self.graph[*b]);
+            (&pa.name, &pa.version, &pa.id).cmp(&(&pb.name, &pb.version, &pb.id))
+        });
+        v.dedup();
+        v
+    }
+
+    /// Paths from workspace members to `ix`, like `cargo tree -i`: for each
+    /// direct dependent (in name order), the shortest path from a member
+    /// through it. Each path runs member → … → `ix`. At most `max` paths.
+    pub fn inverse_paths(&self, ix: NodeIndex, max: usize) -> Vec<Vec<NodeIndex>> {
+        if self.graph[ix].is_member {
+            return vec![vec![ix]];
+        }
+        let mut paths = Vec::new();
+        for parent in self.dependents(ix) {
+            if paths.len() >= max {
+                break;
+            }
+            if let Some(mut path) = self.shortest_from_member(parent, ix) {
+                path.push(ix);
+                paths.push(path);
+            }
+        }
+        paths
+    }
+
+    /// Shortest path member → … → `to`, not passing through `avoid`.
+    fn shortest_from_member(&self, to: NodeIndex, avoid: NodeIndex) -> Option<Vec<NodeIndex>> {
+        let mut prev: BTreeMap<NodeIndex, NodeIndex> = BTreeMap::new();
+        let mut queue = VecDeque::from([to]);
+        prev.insert(to, to);
+        while let Some(cur) = queue.pop_front() {
+            if self.graph[cur].is_member {
+                let mut path = vec![cur];
+                let mut at = cur;
+                while at != to {
+                    at = prev[&at];
+                    path.push(at);
+                }
+                return Some(path);
+            }
+            for next in self.dependents(cur) {
+                if next != avoid && !prev.contains_key(&next) {
+                    prev.insert(next, cur);
+                    queue.push_back(next);
+                }
+            }
+        }
+        None
+    }
+
+    /// `a 1.0.0 -> b 2.0.0 -> c 0.1.0` for a path.
+    pub fn path_string(&self, path: &[NodeIndex]) -> String {
+        let parts: Vec<String> = path
+            .iter()
+            .map(|&i| format!("{} {}", self.graph[i].name, self.graph[i].version))
+            .collect();
+        parts.join(" -> ")
+    }
+
+    /// The workspace root relative to the repository root, `/`-separated
+    /// (`.` at the top). Part of every fingerprint.
+    pub fn workspace_key(&self) -> String {
+        match &self.repo_root {
+            Some(repo) => crate::location::display_path(Some(repo), &self.workspace_root),
+            None => ".".to_string(),
+        }
+    }
+
+    /// Directory that reported paths are relative to: the repository root,
+    /// else the workspace root.
+    pub fn display_base(&self) -> &std::path::Path {
+        self.repo_root.as_deref().unwrap_or(&self.workspace_root)
+    }
+
+    /// Direct dependencies of workspace members, by package index.
+    pub fn is_direct(&self, ix: NodeIndex) -> bool {
+        self.dependents(ix).iter().any(|&d| self.graph[d].is_member)
+    }
+}
+
+/// Nearest ancestor of `start` (itself included) that holds `.git`.
+pub fn find_repo_root(start: &std::path::Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(|d| d.to_path_buf())
+}

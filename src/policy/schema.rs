@@ -1,0 +1,297 @@
+//! The policy schema: every key depgate knows, with its type and a one-line
+//! description. Validation walks the merged tree against it and collects
+//! every problem (unknown key with a "did you mean", wrong type, invalid
+//! value, bad date) with file, line, column and dotted key path. Each check
+//! family contributes its own table (see `crate::checks`).
+
+use super::tree::{Node, Origin, Value};
+use crate::error::InputProblem;
+use crate::finding::Level;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Ty {
+    Str,
+    Bool,
+    Int,
+    Float,
+    /// `deny`, `warn`, `info` or `allow`.
+    Level,
+    OneOf(&'static [&'static str]),
+    /// `YYYY-MM-DD`, as a string or a TOML date.
+    Date,
+    StrList,
+    /// A semver version requirement such as `>=1.2, <2`.
+    VersionReq,
+    Table(&'static [Field]),
+    /// An array of tables (`[[bans.deny]]`).
+    Tables(&'static [Field]),
+    /// A table mapping rule ids to levels (`[levels]`).
+    RuleLevels,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub key: &'static str,
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: &'static str,
+}
+
+impl Field {
+    pub const fn new(key: &'static str, ty: Ty, doc: &'static str) -> Field {
+        Field {
+            key,
+            ty,
+            required: false,
+            doc,
+        }
+    }
+
+    pub const fn required(key: &'static str, ty: Ty, doc: &'static str) -> Field {
+        Field {
+            key,
+            ty,
+            required: true,
+            doc,
+        }
+    }
+}
+
+/// `dev-only`, `build-only`, `inactive-target` caps, shared by `[exposure]`
+/// and each family's `exposure` override.
+pub const EXPOSURE_FIELDS: &[Field] = &[
+    Field::new(
+        "dev-only",
+        Ty::Level,
+        "cap for packages reached only through dev-dependencies",
+    ),
+    Field::new(
+        "build-only",
+        Ty::Level,
+        "cap for packages reached only through build-dependencies",
+    ),
+    Field::new(
+        "inactive-target",
+        Ty::Level,
+        "cap for packages only built for targets not selected with --target",
+    ),
+];
+
+pub struct Validator<'a> {
+    pub known_rules: &'a [&'a str],
+    pub problems: Vec<InputProblem>,
+}
+
+impl Validator<'_> {
+    fn problem(&mut self, at: &Origin, key: &str, message: String, help: Option<String>) {
+        self.problems.push(InputProblem {
+            path: at.file.clone(),
+            line: at.line,
+            column: at.column,
+            key: key.to_string(),
+            message,
+            help,
+        });
+    }
+
+    /// Validates a table node against `fields`; `path` is its dotted key.
+    pub fn table(&mut self, node: &Node, fields: &[Field], path: &str) {
+        let Value::Table(map) = &node.value else {
+            self.wrong_type(node, path, "table");
+            return;
+        };
+        for (key, entry) in map {
+            let key_path = join(path, key);
+            match fields.iter().find(|f| f.key == key) {
+                Some(field) => self.value(&entry.node, field.ty, &key_path),
+                None => {
+                    let names: Vec<&str> = fields.iter().map(|f| f.key).collect();
+                    let help = did_you_mean(key, &names).map(|s| format!("did you mean `{s}`?"));
+                    self.problem(&entry.key_origin, &key_path, "unknown key".into(), help);
+                }
+            }
+        }
+        for field in fields.iter().filter(|f| f.required) {
+            if !map.contains_key(field.key) {
+                let key_path = join(path, field.key);
+                self.problem(
+                    &node.origin,
+                    &key_path,
+                    format!("missing required key `{}`", field.key),
+                    None,
+                );
+            }
+        }
+    }
+
+    fn wrong_type(&mut self, node: &Node, path: &str, expected: &str) {
+        let msg = format!("expected {expected}, found {}", node.value.type_name());
+        self.problem(&node.origin, path, msg, None);
+    }
+
+    fn value(&mut self, node: &Node, ty: Ty, path: &str) {
+        match ty {
+            Ty::Str => self.expect_str(node, path, "a string").map_or((), drop),
+            Ty::Bool => {
+                if !matches!(node.value, Value::Bool(_)) {
+                    self.wrong_type(node, path, "a boolean");
+                }
+            }
+            Ty::Int => {
+                if !matches!(node.value, Value::Int(_)) {
+                    self.wrong_type(node, path, "an integer");
+                }
+            }
+            Ty::Float => {
+                if !matches!(node.value, Value::Int(_) | Value::Float(_)) {
+                    self.wrong_type(node, path, "a number");
+                }
+            }
+            Ty::Level => self.one_of(node, path, &Level::NAMES),
+            Ty::OneOf(options) => self.one_of(node, path, options),
+            Ty::Date => self.date(node, path),
+            Ty::StrList => self.str_list(node, path),
+            Ty::VersionReq => {
+                if let Some(s) = self.expect_str(node, path, "a version requirement string") {
+                    if let Err(e) = semver::VersionReq::parse(s) {
+                        self.problem(
+                            &node.origin,
+                            path,
+                            format!("invalid version requirement `{s}`: {e}"),
+                            None,
+                        );
+                    }
+                }
+            }
+            Ty::Table(fields) => self.table(node, fields, path),
+            Ty::Tables(fields) => match &node.value {
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        self.table(item, fields, &format!("{path}[{i}]"));
+                    }
+                }
+                _ => self.wrong_type(node, path, "an array of tables"),
+            },
+            Ty::RuleLevels => self.rule_levels(node, path),
+        }
+    }
+
+    fn expect_str<'n>(&mut self, node: &'n Node, path: &str, what: &str) -> Option<&'n str> {
+        let s = node.as_str();
+        if s.is_none() {
+            self.wrong_type(node, path, what);
+        }
+        s
+    }
+
+    fn one_of(&mut self, node: &Node, path: &str, options: &[&str]) {
+        let Some(s) = self.expect_str(node, path, "a string") else {
+            return;
+        };
+        if !options.contains(&s) {
+            let help = did_you_mean(s, options)
+                .map(|m| format!("did you mean `{m}`?"))
+                .unwrap_or_else(|| format!("expected one of: {}", options.join(", ")));
+            self.problem(
+                &node.origin,
+                path,
+                format!("invalid value `{s}`"),
+                Some(help),
+            );
+        }
+    }
+
+    fn date(&mut self, node: &Node, path: &str) {
+        let text = match &node.value {
+            Value::Str(s) | Value::Datetime(s) => s.as_str(),
+            _ => return self.wrong_type(node, path, "a date (YYYY-MM-DD)"),
+        };
+        if crate::date::Date::parse(text).is_none() {
+            self.problem(
+                &node.origin,
+                path,
+                format!("invalid date `{text}`"),
+                Some("expected YYYY-MM-DD".into()),
+            );
+        }
+    }
+
+    fn str_list(&mut self, node: &Node, path: &str) {
+        let Value::Array(items) = &node.value else {
+            return self.wrong_type(node, path, "an array of strings");
+        };
+        for (i, item) in items.iter().enumerate() {
+            if item.as_str().is_none() {
+                self.wrong_type(item, &format!("{path}[{i}]"), "a string");
+            }
+        }
+    }
+
+    fn rule_levels(&mut self, node: &Node, path: &str) {
+        let Value::Table(map) = &node.value else {
+            return self.wrong_type(node, path, "a table of rule ids to levels");
+        };
+        for (rule, entry) in map {
+            let key_path = join(path, rule);
+            if !self.known_rules.contains(&rule.as_str()) {
+                let help =
+                    did_you_mean(rule, self.known_rules).map(|s| format!("did you mean `{s}`?"));
+                self.problem(
+                    &entry.key_origin,
+                    &key_path,
+                    format!("unknown rule id `{rule}`"),
+                    help,
+                );
+            }
+            self.one_of(&entry.node, &key_path, &Level::NAMES);
+        }
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// The closest candidate within a small edit distance, if any.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let limit = (word.len() / 3).max(2);
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(did_you_mean("alow", &["allow", "deny"]), Some("allow"));
+        assert_eq!(
+            did_you_mean("exposre", &["exposure", "levels"]),
+            Some("exposure")
+        );
+        assert_eq!(did_you_mean("zzzzzz", &["allow"]), None);
+    }
+}

@@ -1,0 +1,121 @@
+//! Human renderer, in the style of rustc diagnostics: each finding with its
+//! level and rule id, the quoted Cargo.lock/Cargo.toml lines, the inverse
+//! path, the fix and a pointer to `depgate explain`, then a summary line.
+
+use super::{RenderOptions, Report};
+use crate::finding::{Finding, Level};
+use std::fmt::Write;
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn level(&self, level: Level) -> String {
+        let code = match level {
+            Level::Deny => "1;31",
+            Level::Warn => "1;33",
+            Level::Info => "1;36",
+            Level::Allow => "2",
+        };
+        self.wrap(code, level.as_str())
+    }
+}
+
+pub fn render(report: &Report, opts: RenderOptions) -> String {
+    let paint = Paint { on: opts.color };
+    let mut out = String::new();
+    for f in &report.findings {
+        finding(&mut out, report, f, &paint);
+    }
+    summary(&mut out, report, &paint, opts.verbose);
+    out
+}
+
+fn finding(out: &mut String, report: &Report, f: &Finding, paint: &Paint) {
+    let _ = writeln!(
+        out,
+        "{}[{}]: {}",
+        paint.level(f.level),
+        paint.wrap("1", f.rule),
+        paint.wrap("1", &f.message)
+    );
+    let gutter = f
+        .locations
+        .iter()
+        .map(|l| (l.line + 2).to_string().len())
+        .max()
+        .unwrap_or(1);
+    let pad = " ".repeat(gutter);
+    for loc in &f.locations {
+        let _ = writeln!(out, "{pad}{} {loc}  {}", paint.wrap("34", "-->"), loc.label);
+        let Some(text) = report.text(&loc.path) else {
+            continue;
+        };
+        let span = if text.line(loc.line) == Some("[[package]]") {
+            3
+        } else {
+            1
+        };
+        let _ = writeln!(out, "{pad} {}", paint.wrap("34", "|"));
+        for line in loc.line..loc.line + span {
+            if let Some(src) = text.line(line) {
+                let num = format!("{line:>gutter$}");
+                let _ = writeln!(
+                    out,
+                    "{} {} {src}",
+                    paint.wrap("34", &num),
+                    paint.wrap("34", "|")
+                );
+            }
+        }
+        let _ = writeln!(out, "{pad} {}", paint.wrap("34", "|"));
+    }
+    for path in &f.paths {
+        let _ = writeln!(out, "{pad} = path: {path}");
+    }
+    if f.exposure != crate::graph::Exposure::Normal {
+        let _ = writeln!(out, "{pad} = exposure: {}", f.exposure.as_str());
+    }
+    if let Some(fix) = &f.fix {
+        let _ = writeln!(out, "{pad} = {}: {fix}", paint.wrap("1;32", "fix"));
+    }
+    let _ = writeln!(out, "{pad} = see: depgate explain {}\n", f.rule);
+}
+
+fn summary(out: &mut String, report: &Report, paint: &Paint, verbose: bool) {
+    let s = &report.summary;
+    let allowed: usize = s.allowed.values().sum();
+    let verdict = if report.verdict.passed {
+        paint.wrap("1;32", "gate passed")
+    } else {
+        paint.wrap("1;31", "gate failed")
+    };
+    let _ = writeln!(
+        out,
+        "{verdict}: {} deny, {} warn, {} info, {allowed} allowed (fail-on {}; {} packages, {} mode, policy {})",
+        s.deny,
+        s.warn,
+        s.info,
+        report.verdict.fail_on.as_str(),
+        report.workspace.packages,
+        match report.workspace.mode {
+            crate::graph::Mode::Metadata => "metadata",
+            crate::graph::Mode::LockfileOnly => "lockfile-only",
+        },
+        report.policy.last().map_or("-", String::as_str),
+    );
+    if verbose {
+        for (rule, n) in &s.allowed {
+            let _ = writeln!(out, "  allowed: {rule} x{n}");
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! Reports: the verdict as plain data ([`Report`], the JSON schema
+//! `depgate.report/v1`) and the renderers that turn it into text. A
+//! renderer never changes a verdict. Files are written atomically: a temp
+//! file beside the target, then a rename.
+
+pub mod human;
+pub mod json;
+
+use crate::date::Date;
+use crate::decide::{Counts, Outcome};
+use crate::error::{Error, Result};
+use crate::finding::{Finding, Level};
+use crate::graph::{Graph, Mode};
+use crate::location::SourceText;
+use crate::policy::Policy;
+use serde::Serialize;
+use std::path::Path;
+
+pub const SCHEMA: &str = "depgate.report/v1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Format> {
+        <Format as clap::ValueEnum>::from_str(s, true).ok()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkspaceInfo {
+    /// Workspace root relative to the repository root (`.` at the top).
+    pub root: String,
+    pub mode: Mode,
+    pub lockfile: Option<String>,
+    pub lock_version: Option<u32>,
+    /// Selected `--target`s; empty means all targets.
+    pub targets: Vec<String>,
+    pub packages: usize,
+    pub members: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    pub fail_on: Level,
+    pub passed: bool,
+    pub exit_code: u8,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    pub tool: Tool,
+    pub today: Date,
+    pub workspace: WorkspaceInfo,
+    /// Policy layers in merge order; the last is the policy itself.
+    pub policy: Vec<String>,
+    pub findings: Vec<Finding>,
+    pub summary: Counts,
+    pub verdict: Verdict,
+    /// Files the findings point at, for renderers that quote lines.
+    #[serde(skip)]
+    pub texts: Vec<SourceText>,
+}
+
+impl Report {
+    pub fn new(graph: &Graph, policy: &Policy, outcome: Outcome, today: Date) -> Report {
+        let mut members: Vec<String> = graph
+            .members()
+            .map(|m| graph.package(m).name.clone())
+            .collect();
+        members.sort();
+        let mut texts: Vec<SourceText> = graph.lockfile.iter().cloned().collect();
+        texts.extend(graph.manifests.values().map(|m| m.src.clone()));
+        Report {
+            schema: SCHEMA,
+            tool: Tool {
+                name: "depgate",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            today,
+            workspace: WorkspaceInfo {
+                root: graph.workspace_key(),
+                mode: graph.mode,
+                lockfile: graph.lockfile.as_ref().map(|l| l.display.clone()),
+                lock_version: graph.lock_version,
+                targets: graph.targets.clone(),
+                packages: graph.graph.node_count(),
+                members,
+            },
+            policy: policy.layers.clone(),
+            findings: outcome.findings,
+            summary: outcome.counts,
+            verdict: Verdict {
+                fail_on: outcome.fail_on,
+                passed: outcome.passed,
+                exit_code: if outcome.passed {
+                    crate::decide::EXIT_PASS
+                } else {
+                    crate::decide::EXIT_FAIL
+                },
+            },
+            texts,
+        }
+    }
+
+    pub fn text(&self, path: &str) -> Option<&SourceText> {
+        self.texts.iter().find(|t| t.display == path)
+    }
+}
+
+/// Options for renderers that have them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    pub color: bool,
+    pub verbose: bool,
+}
+
+pub fn render(report: &Report, format: Format, opts: RenderOptions) -> String {
+    match format {
+        Format::Human => human::render(report, opts),
+        Format::Json => json::render(report),
+    }
+}
+
+/// Writes `contents` to `path` atomically: a temp file in the same
+/// directory, flushed, then renamed over the target.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.depgate-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(contents)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|source| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::Write {
+            path: path.to_path_buf(),
+            source,
+        }
+    })
+}
