@@ -86,6 +86,9 @@ pub struct Finding {
     pub fingerprint: String,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub properties: BTreeMap<String, serde_json::Value>,
+    /// The waiver that accepts this finding, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waived: Option<crate::decide::waivers::Waiver>,
 }
 
 /// Hash of (rule id, workspace path, crate name, subject key). Excludes the

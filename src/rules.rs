@@ -43,6 +43,8 @@ pub static ALL: &[&Rule] = &[
     &crate::checks::sources::GIT_DENIED,
     &crate::checks::sources::PATH_OUTSIDE_WORKSPACE,
     &crate::checks::bans::DENIED_CRATE,
+    &crate::decide::waivers::EXPIRED,
+    &crate::decide::waivers::UNUSED,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

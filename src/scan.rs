@@ -5,7 +5,7 @@
 
 use crate::checks::{ScanContext, run_all};
 use crate::date::Date;
-use crate::decide::{CliLevel, Outcome, decide};
+use crate::decide::{CliLevel, DecideInput, Outcome, decide};
 use crate::error::{Error, Result};
 use crate::finding::Level;
 use crate::graph::metadata::{CargoOptions, LoadInput};
@@ -115,5 +115,13 @@ pub fn scan(
         policy,
         today,
     };
-    decide(run_all(&ctx), policy, cli, fail_on)
+    let workspace = graph.workspace_key();
+    let input = DecideInput {
+        policy,
+        cli,
+        fail_on,
+        today,
+        workspace: &workspace,
+    };
+    decide(run_all(&ctx), &input)
 }

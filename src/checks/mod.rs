@@ -101,6 +101,7 @@ impl ScanContext<'_> {
             fix: None,
             fingerprint: fingerprint(rule.id, &g.workspace_key(), &pkg.name, subject),
             properties: BTreeMap::new(),
+            waived: None,
         }
     }
 
@@ -125,6 +126,7 @@ impl ScanContext<'_> {
             fix: None,
             fingerprint: fingerprint(rule.id, &self.graph.workspace_key(), "", subject),
             properties: BTreeMap::new(),
+            waived: None,
         }
     }
 }

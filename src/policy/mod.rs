@@ -52,6 +52,8 @@ pub fn root_fields() -> Vec<Field> {
             Ty::RuleLevels,
             "rule id = level, replacing the family's level outright",
         ),
+        crate::decide::waivers::POLICY,
+        crate::decide::waivers::REQUIRE_APPROVAL,
     ];
     fields.extend(crate::checks::policy_fields());
     fields
@@ -101,6 +103,9 @@ pub struct Policy {
     pub levels: BTreeMap<String, Level>,
     pub sources: crate::checks::sources::Config,
     pub bans: crate::checks::bans::Config,
+    pub waivers: Vec<crate::decide::waivers::Waiver>,
+    /// Texts of the policy files (for quoting lines in reports).
+    pub texts: Vec<SourceText>,
 }
 
 impl Policy {
@@ -158,21 +163,24 @@ enum Layer {
 fn load_layers(top: Layer) -> Result<Policy> {
     let mut layers = Vec::new();
     let tree = load_layer(&top, &mut Vec::new(), &mut layers, None)?;
+    let texts = layers;
+    let layers: Vec<String> = texts.iter().map(|t| t.display.clone()).collect();
     let rule_ids: Vec<&str> = crate::rules::ALL.iter().map(|r| r.id).collect();
     let mut v = schema::Validator {
         known_rules: &rule_ids,
         problems: Vec::new(),
     };
     v.table(&tree, &root_fields(), "");
+    crate::decide::waivers::validate(&tree, &mut v.problems);
     if !v.problems.is_empty() {
         v.problems.sort();
         v.problems.dedup();
         return Err(Error::Input(v.problems));
     }
-    Ok(typed(tree, layers))
+    Ok(typed(tree, layers, texts))
 }
 
-fn typed(tree: Node, layers: Vec<String>) -> Policy {
+fn typed(tree: Node, layers: Vec<String>, texts: Vec<SourceText>) -> Policy {
     let levels = match tree.get("levels").map(|n| &n.value) {
         Some(Value::Table(map)) => map
             .iter()
@@ -190,7 +198,9 @@ fn typed(tree: Node, layers: Vec<String>) -> Policy {
         levels,
         sources: crate::checks::sources::Config::from_tree(&tree),
         bans: crate::checks::bans::Config::from_tree(&tree),
+        waivers: crate::decide::waivers::from_tree(&tree),
         layers,
+        texts,
         tree,
     }
 }
@@ -201,7 +211,7 @@ fn typed(tree: Node, layers: Vec<String>) -> Policy {
 fn load_layer(
     layer: &Layer,
     stack: &mut Vec<(String, String)>,
-    layers: &mut Vec<String>,
+    layers: &mut Vec<SourceText>,
     at: Option<&Origin>,
 ) -> Result<Node> {
     let (identity, src, dir) = read_layer(layer, at)?;
@@ -259,7 +269,7 @@ fn load_layer(
         }
     }
     stack.pop();
-    layers.push(src.display.clone());
+    layers.push(src);
     Ok(match merged {
         Some(base) => tree::merge(base, own),
         None => own,

@@ -60,7 +60,7 @@ fn finding(out: &mut String, report: &Report, f: &Finding, paint: &Paint) {
         let Some(text) = report.text(&loc.path) else {
             continue;
         };
-        let span = if text.line(loc.line) == Some("[[package]]") {
+        let span = if text.line(loc.line).is_some_and(|l| l.starts_with("[[")) {
             3
         } else {
             1
@@ -85,6 +85,13 @@ fn finding(out: &mut String, report: &Report, f: &Finding, paint: &Paint) {
     if f.exposure != crate::graph::Exposure::Normal {
         let _ = writeln!(out, "{pad} = exposure: {}", f.exposure.as_str());
     }
+    if let Some(w) = &f.waived {
+        let _ = writeln!(
+            out,
+            "{pad} = waived until {} ({}): {}",
+            w.expires, w.location, w.reason
+        );
+    }
     if let Some(fix) = &f.fix {
         let _ = writeln!(out, "{pad} = {}: {fix}", paint.wrap("1;32", "fix"));
     }
@@ -101,10 +108,11 @@ fn summary(out: &mut String, report: &Report, paint: &Paint, verbose: bool) {
     };
     let _ = writeln!(
         out,
-        "{verdict}: {} deny, {} warn, {} info, {allowed} allowed (fail-on {}; {} packages, {} mode, policy {})",
+        "{verdict}: {} deny, {} warn, {} info, {} waived, {allowed} allowed (fail-on {}; {} packages, {} mode, policy {})",
         s.deny,
         s.warn,
         s.info,
+        s.waived,
         report.verdict.fail_on.as_str(),
         report.workspace.packages,
         match report.workspace.mode {

@@ -81,6 +81,7 @@ impl Report {
         members.sort();
         let mut texts: Vec<SourceText> = graph.lockfile.iter().cloned().collect();
         texts.extend(graph.manifests.values().map(|m| m.src.clone()));
+        texts.extend(policy.texts.iter().cloned());
         Report {
             schema: SCHEMA,
             tool: Tool {

@@ -4,12 +4,16 @@
 //! 1. the family's level (its policy keys, else the rule default);
 //! 2. capped by exposure: the family's `exposure` table, else `[exposure]`;
 //! 3. replaced by `[levels] rule-id = "..."` in the policy;
-//! 4. replaced by `-D/-W/-A RULE` on the command line (last one wins).
+//! 4. replaced by `-D/-W/-A RULE` on the command line (last one wins);
+//! 5. waivers mark matching findings `waived` (see [`waivers`]).
 //!
 //! Then `allow` findings are dropped (and counted), and the gate fails when
 //! any finding is at or above `fail-on`. [`exit_code`] maps the outcome, or
 //! an error, to the documented exit code.
 
+pub mod waivers;
+
+use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Level, LevelSource};
 use crate::policy::Policy;
@@ -35,6 +39,8 @@ pub struct Counts {
     pub deny: usize,
     pub warn: usize,
     pub info: usize,
+    /// Findings accepted by a waiver (any level); they do not fail the gate.
+    pub waived: usize,
     /// Findings at `allow`, by rule: not reported, only counted.
     pub allowed: BTreeMap<String, usize>,
 }
@@ -83,17 +89,29 @@ pub fn final_level(f: &Finding, policy: &Policy, cli: &[CliLevel]) -> (Level, Le
     (level, source)
 }
 
-pub fn decide(
-    findings: Vec<Finding>,
-    policy: &Policy,
-    cli: &[CliLevel],
-    fail_on: Option<Level>,
-) -> Outcome {
-    let fail_on = fail_on.unwrap_or(policy.fail_on);
+/// What the decide stage needs besides the findings.
+pub struct DecideInput<'a> {
+    pub policy: &'a Policy,
+    pub cli: &'a [CliLevel],
+    pub fail_on: Option<Level>,
+    pub today: Date,
+    /// Repository-relative workspace path, for waiver-finding fingerprints.
+    pub workspace: &'a str,
+}
+
+pub fn decide(mut findings: Vec<Finding>, input: &DecideInput<'_>) -> Outcome {
+    let policy = input.policy;
+    let fail_on = input.fail_on.unwrap_or(policy.fail_on);
+    waivers::apply(&mut findings, &policy.waivers, input.today, input.workspace);
     let mut counts = Counts::default();
     let mut kept = Vec::with_capacity(findings.len());
     for mut f in findings {
-        (f.level, f.level_source) = final_level(&f, policy, cli);
+        (f.level, f.level_source) = final_level(&f, policy, input.cli);
+        if f.waived.is_some() && f.level > Level::Allow {
+            counts.waived += 1;
+            kept.push(f);
+            continue;
+        }
         match f.level {
             Level::Allow => {
                 *counts.allowed.entry(f.rule.to_string()).or_default() += 1;
@@ -106,7 +124,9 @@ pub fn decide(
         kept.push(f);
     }
     kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let passed = !kept.iter().any(|f| f.level >= fail_on);
+    let passed = !kept
+        .iter()
+        .any(|f| f.waived.is_none() && f.level >= fail_on);
     Outcome {
         findings: kept,
         counts,
