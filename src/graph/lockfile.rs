@@ -199,8 +199,16 @@ fn resolve_dep(
         .flatten()
         .copied()
         .filter(|&i| version.is_none_or(|v| packages[i].version.to_string() == v))
-        .filter(|&i| source.is_none_or(|s| packages[i].source.as_deref() == Some(s)))
+        .filter(|&i| source.is_none_or(|s| same_source(packages[i].source.as_deref(), s)))
         .collect();
+    // Cargo's own rule: without a source, a unique path package wins
+    // (a workspace crate shadowing its published namesake).
+    let path_only: Vec<usize> = candidates.iter().copied().filter(|&i| packages[i].source.is_none()).collect();
+    let candidates = if source.is_none() && candidates.len() > 1 && path_only.len() == 1 {
+        path_only
+    } else {
+        candidates
+    };
     match candidates.as_slice() {
         [one] => Ok(*one),
         [] => Err(Error::input(
@@ -216,6 +224,12 @@ fn resolve_dep(
             format!("dependency `{text}` is ambiguous: several [[package]] entries match"),
         )),
     }
+}
+
+/// Dependency lists spell git sources without the `#commit` fragment.
+fn same_source(package: Option<&str>, dep: &str) -> bool {
+    let strip = |s: &str| s.split('#').next().unwrap_or_default().to_string();
+    package.is_some_and(|p| strip(p) == strip(dep))
 }
 
 /// Builds the graph from Cargo.lock alone. Path packages (no `source`) are
