@@ -13,7 +13,13 @@ fn tsv(path: &std::path::Path) -> Vec<std::collections::HashMap<String, String>>
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
     lines
-        .map(|l| header.iter().map(|h| h.to_string()).zip(l.split('\t').map(str::to_string)).collect())
+        .map(|l| {
+            header
+                .iter()
+                .map(|h| h.to_string())
+                .zip(l.split('\t').map(str::to_string))
+                .collect()
+        })
         .collect()
 }
 
@@ -27,12 +33,31 @@ fn every_lockfile_parses_with_its_package_count_and_version() {
         let path = shared.join("corpus/lockfiles").join(&row["file"]);
         let src = SourceText::new(row["file"].clone(), std::fs::read_to_string(&path).unwrap());
         let lock = lockfile::parse(&src).unwrap_or_else(|e| panic!("{}: {e}", row["file"]));
-        assert_eq!(lock.packages.len().to_string(), row["packages"], "{}", row["file"]);
-        assert_eq!(lock.version.to_string(), row["lock_version"], "{}", row["file"]);
+        assert_eq!(
+            lock.packages.len().to_string(),
+            row["packages"],
+            "{}",
+            row["file"]
+        );
+        assert_eq!(
+            lock.version.to_string(),
+            row["lock_version"],
+            "{}",
+            row["file"]
+        );
         // Every line points at a [[package]] header naming the package.
         for p in &lock.packages {
-            assert_eq!(src.line(p.line), Some("[[package]]"), "{} {}", row["file"], p.name);
-            assert_eq!(src.line(p.line + 1), Some(format!("name = \"{}\"", p.name).as_str()));
+            assert_eq!(
+                src.line(p.line),
+                Some("[[package]]"),
+                "{} {}",
+                row["file"],
+                p.name
+            );
+            assert_eq!(
+                src.line(p.line + 1),
+                Some(format!("name = \"{}\"", p.name).as_str())
+            );
         }
         total += lock.packages.len();
     }
@@ -44,8 +69,22 @@ fn lockfile_only_check_runs_on_every_corpus_lockfile() {
     let Some(shared) = shared() else { return };
     for row in tsv(&shared.join("corpus/INDEX.tsv")) {
         let path = shared.join("corpus/lockfiles").join(&row["file"]);
-        let out = depgate_args(&["check", "--lockfile-only", "--lockfile", path.to_str().unwrap(), "--today", "2026-11-23", "--format", "json"]);
-        assert!(out.code == 0 || out.code == 1, "{}: {}", row["file"], out.stderr);
+        let out = depgate_args(&[
+            "check",
+            "--lockfile-only",
+            "--lockfile",
+            path.to_str().unwrap(),
+            "--today",
+            "2026-11-23",
+            "--format",
+            "json",
+        ]);
+        assert!(
+            out.code == 0 || out.code == 1,
+            "{}: {}",
+            row["file"],
+            out.stderr
+        );
         let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
         assert_eq!(v["workspace"]["packages"].to_string(), row["packages"]);
     }
@@ -59,16 +98,45 @@ fn real_metadata_graphs_load_with_members_and_edge_kinds() {
         let text = std::fs::read_to_string(&json_path).unwrap();
         let raw: serde_json::Value = serde_json::from_str(&text).unwrap();
         let lock_path = shared.join("corpus/lockfiles").join(&row["lockfile"]);
-        let lock = SourceText::new(row["lockfile"].clone(), std::fs::read_to_string(&lock_path).unwrap());
+        let lock = SourceText::new(
+            row["lockfile"].clone(),
+            std::fs::read_to_string(&lock_path).unwrap(),
+        );
         let json = SourceText::new(row["file"].clone(), text);
-        let g = load_graph(LoadInput { json: &json, root: None, lockfile: Some(lock), targets: &[] })
-            .unwrap_or_else(|e| panic!("{}: {e}", row["file"]));
-        assert_eq!(g.graph.node_count().to_string(), row["packages"], "{}", row["file"]);
-        assert_eq!(g.members().count().to_string(), row["workspace_members"], "{}", row["file"]);
+        let g = load_graph(LoadInput {
+            json: &json,
+            root: None,
+            lockfile: Some(lock),
+            targets: &[],
+        })
+        .unwrap_or_else(|e| panic!("{}: {e}", row["file"]));
+        assert_eq!(
+            g.graph.node_count().to_string(),
+            row["packages"],
+            "{}",
+            row["file"]
+        );
+        assert_eq!(
+            g.members().count().to_string(),
+            row["workspace_members"],
+            "{}",
+            row["file"]
+        );
         // Every resolved package has its Cargo.lock line and checksum.
         for (_, p) in g.packages() {
-            assert!(p.lock_line.is_some(), "{}: {} has no Cargo.lock line", row["file"], p.id);
-            assert_eq!(p.checksum.is_some(), p.source.is_crates_io(), "{}: {}", row["file"], p.id);
+            assert!(
+                p.lock_line.is_some(),
+                "{}: {} has no Cargo.lock line",
+                row["file"],
+                p.id
+            );
+            assert_eq!(
+                p.checksum.is_some(),
+                p.source.is_crates_io(),
+                "{}: {}",
+                row["file"],
+                p.id
+            );
         }
         // Spot-check edge kinds against the JSON: every dev edge there is a dev decl here.
         let mut dev_edges = 0;
@@ -81,10 +149,22 @@ fn real_metadata_graphs_load_with_members_and_edge_kinds() {
                 }
             }
         }
-        let ours: usize = g.graph.edge_weights().map(|e| e.decls.iter().filter(|d| d.kind == DepKind::Dev).count()).sum();
+        let ours: usize = g
+            .graph
+            .edge_weights()
+            .map(|e| e.decls.iter().filter(|d| d.kind == DepKind::Dev).count())
+            .sum();
         assert_eq!(ours, dev_edges, "{}", row["file"]);
-        let targeted = g.graph.edge_weights().filter(|e| e.decls.iter().any(|d| d.target.is_some())).count();
-        assert!(targeted > 0, "{}: real graphs have cfg-conditional edges", row["file"]);
+        let targeted = g
+            .graph
+            .edge_weights()
+            .filter(|e| e.decls.iter().any(|d| d.target.is_some()))
+            .count();
+        assert!(
+            targeted > 0,
+            "{}: real graphs have cfg-conditional edges",
+            row["file"]
+        );
     }
 }
 
@@ -93,11 +173,25 @@ fn exposure_on_real_graphs_narrows_with_a_target() {
     let Some(shared) = shared() else { return };
     let text = std::fs::read_to_string(shared.join("corpus/metadata/ripgrep.json")).unwrap();
     let json = SourceText::new("ripgrep.json", text);
-    let all = load_graph(LoadInput { json: &json, root: None, lockfile: None, targets: &[] }).unwrap();
+    let all = load_graph(LoadInput {
+        json: &json,
+        root: None,
+        lockfile: None,
+        targets: &[],
+    })
+    .unwrap();
     let linux = ["x86_64-unknown-linux-gnu".to_string()];
-    let lin = load_graph(LoadInput { json: &json, root: None, lockfile: None, targets: &linux }).unwrap();
+    let lin = load_graph(LoadInput {
+        json: &json,
+        root: None,
+        lockfile: None,
+        targets: &linux,
+    })
+    .unwrap();
     let exposure = |g: &depgate::graph::Graph, name: &str| {
-        g.packages().find(|(_, p)| p.name == name).map(|(_, p)| p.exposure.as_str())
+        g.packages()
+            .find(|(_, p)| p.name == name)
+            .map(|(_, p)| p.exposure.as_str())
     };
     // winapi-util is only a cfg(windows) dependency in ripgrep.
     assert_eq!(exposure(&all, "winapi-util"), Some("normal"));

@@ -203,7 +203,11 @@ fn resolve_dep(
         .collect();
     // Cargo's own rule: without a source, a unique path package wins
     // (a workspace crate shadowing its published namesake).
-    let path_only: Vec<usize> = candidates.iter().copied().filter(|&i| packages[i].source.is_none()).collect();
+    let path_only: Vec<usize> = candidates
+        .iter()
+        .copied()
+        .filter(|&i| packages[i].source.is_none())
+        .collect();
     let candidates = if source.is_none() && candidates.len() > 1 && path_only.len() == 1 {
         path_only
     } else {

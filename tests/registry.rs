@@ -1,0 +1,134 @@
+//! The rule registry and the docs: unique ids, one page per rule with the
+//! fixed headings, no orphan pages, and every policy example in the rule
+//! pages, the presets and the README validates.
+
+mod common;
+use common::*;
+use std::collections::BTreeSet;
+
+#[test]
+fn rule_ids_are_unique_kebab_case_and_names_differ() {
+    let mut seen = BTreeSet::new();
+    for r in depgate::rules::ALL {
+        assert!(seen.insert(r.id), "duplicate rule id {}", r.id);
+        assert!(
+            r.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{} is not kebab-case",
+            r.id
+        );
+        assert_ne!(r.name, r.id);
+        assert!(!r.summary.is_empty());
+    }
+}
+
+#[test]
+fn every_rule_has_a_page_and_every_page_a_rule() {
+    let ids: BTreeSet<String> = depgate::rules::ALL
+        .iter()
+        .map(|r| r.id.to_string())
+        .collect();
+    let pages: BTreeSet<String> = std::fs::read_dir(repo().join("rules"))
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .trim_end_matches(".md")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids, pages, "rules/ must hold exactly one page per rule id");
+    for r in depgate::rules::ALL {
+        for heading in [
+            "## What it checks",
+            "## Why it matters",
+            "## How to fix",
+            "## Example policy",
+        ] {
+            assert!(
+                r.page.contains(heading),
+                "rules/{}.md lacks `{heading}`",
+                r.id
+            );
+        }
+        assert!(
+            r.page.starts_with(&format!("# {}", r.id)),
+            "rules/{}.md must start with its id",
+            r.id
+        );
+    }
+}
+
+/// ```toml blocks of a Markdown text.
+fn toml_blocks(md: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut cur: Option<String> = None;
+    for line in md.lines() {
+        match (&mut cur, line.trim_start()) {
+            (None, l) if l.starts_with("```toml") => cur = Some(String::new()),
+            (Some(_), l) if l.starts_with("```") => blocks.push(cur.take().unwrap()),
+            (Some(b), _) => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            _ => {}
+        }
+    }
+    blocks
+}
+
+fn assert_valid_policy(text: &str, what: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("depgate.toml");
+    std::fs::write(&path, text).unwrap();
+    if let Err(e) = depgate::policy::load_file(&path) {
+        panic!("{what}: example policy is invalid:\n{e}\n---\n{text}");
+    }
+}
+
+#[test]
+fn rule_page_examples_are_valid_policies() {
+    for r in depgate::rules::ALL {
+        let blocks = toml_blocks(r.page);
+        assert!(!blocks.is_empty(), "rules/{}.md has no example", r.id);
+        for b in blocks {
+            assert_valid_policy(&b, &format!("rules/{}.md", r.id));
+        }
+    }
+}
+
+#[test]
+fn readme_policy_examples_are_valid() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let blocks = toml_blocks(&readme);
+    assert!(!blocks.is_empty(), "the README shows policy examples");
+    for (i, b) in blocks.iter().enumerate() {
+        assert_valid_policy(b, &format!("README.md block {i}"));
+    }
+}
+
+#[test]
+fn presets_load_and_layer() {
+    for (name, _) in depgate::policy::PRESETS {
+        let p = depgate::policy::load_preset(name).unwrap_or_else(|e| panic!("preset {name}: {e}"));
+        assert_eq!(p.layers.last().unwrap(), &format!("preset:{name}"));
+    }
+    let reg = depgate::policy::load_preset("regulated").unwrap();
+    assert_eq!(
+        reg.layers,
+        ["preset:default", "preset:strict", "preset:regulated"]
+    );
+    assert_eq!(reg.sources.git, depgate::checks::sources::GitPolicy::Deny);
+}
+
+#[test]
+fn rules_and_explain_commands() {
+    let out = depgate_args(&["rules"]);
+    assert_eq!(out.code, 0);
+    for r in depgate::rules::ALL {
+        assert!(out.stdout.contains(r.id));
+    }
+    let page = depgate_args(&["explain", "source-git-unpinned"]);
+    assert_eq!(page.code, 0);
+    assert!(page.stdout.starts_with("# source-git-unpinned"));
+}
