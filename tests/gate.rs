@@ -160,10 +160,8 @@ fn precedence_chain_family_cap_levels_cli() {
         allowed.1
     );
     // A cap never raises a level.
-    let raise = format!(
-        "[[bans.deny]]\ncrate = \"ryu\"\n[levels]\nban-denied-crate = \"info\"\n[exposure]\ndev-only = \"deny\"\n"
-    );
-    assert_eq!(level_of(&[], &raise, "ban-denied-crate", "ryu").0, "info");
+    let raise = "[[bans.deny]]\ncrate = \"ryu\"\n[levels]\nban-denied-crate = \"info\"\n[exposure]\ndev-only = \"deny\"\n";
+    assert_eq!(level_of(&[], raise, "ban-denied-crate", "ryu").0, "info");
 }
 
 fn waiver_run(today: &str, expires: &str) -> serde_json::Value {

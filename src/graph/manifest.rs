@@ -56,7 +56,7 @@ impl Manifest {
             }
         }
         collect_top(&src, root, "", &mut deps);
-        deps.sort_by(|a, b| (a.line, a.column).cmp(&(b.line, b.column)));
+        deps.sort_by_key(|d| (d.line, d.column));
         Some(Manifest { src, deps })
     }
 

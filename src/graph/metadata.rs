@@ -121,6 +121,9 @@ pub struct LoadInput<'a> {
     pub targets: &'a [String],
 }
 
+/// (name, version, source) of a Cargo.lock entry.
+type LockKey<'a> = (&'a str, String, Option<&'a str>);
+
 pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
     let json = input.json;
     let meta: Metadata = serde_json::from_str(&json.text).map_err(|e| {
@@ -150,7 +153,7 @@ pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
         Some(src) => Some(super::lockfile::parse(src)?),
         None => None,
     };
-    let lock_index: HashMap<(&str, String, Option<&str>), (u32, Option<&str>)> = lock
+    let lock_index: HashMap<LockKey<'_>, (u32, Option<&str>)> = lock
         .iter()
         .flat_map(|l| &l.packages)
         .map(|p| {
