@@ -132,3 +132,22 @@ fn rules_and_explain_commands() {
     assert_eq!(page.code, 0);
     assert!(page.stdout.starts_with("# source-git-unpinned"));
 }
+
+#[test]
+fn cargo_subcommand_binary_drops_its_name() {
+    // Cargo runs `cargo depgate rules` as `cargo-depgate depgate rules`.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-depgate"))
+        .args(["depgate", "rules"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("source-git-unpinned"));
+}
+
+#[test]
+fn scan_inputs_are_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<depgate::graph::Graph>();
+    assert_send_sync::<depgate::policy::Policy>();
+    assert_send_sync::<depgate::decide::Outcome>();
+}

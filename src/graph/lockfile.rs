@@ -276,6 +276,7 @@ fn package_from_lock(p: &LockPackage) -> Package {
         manifest_path: None,
         publish_disabled: false,
         declared: Vec::new(),
+        features: Vec::new(),
     }
 }
 

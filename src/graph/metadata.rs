@@ -208,6 +208,7 @@ pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
             license_file: p.license_file.as_ref().map(|f| f.to_string()),
             manifest_path: Some(rebase(Path::new(p.manifest_path.as_str()))),
             publish_disabled: p.publish.as_ref().is_some_and(|r| r.is_empty()),
+            features: node.features.iter().map(|f| f.to_string()).collect(),
             declared: if is_member {
                 declared(p, &rebase)
             } else {

@@ -65,6 +65,8 @@ pub struct Package {
     pub publish_disabled: bool,
     /// Declared dependencies of a workspace member, for manifest-level checks.
     pub declared: Vec<DeclaredDep>,
+    /// Features enabled in the resolve (metadata mode).
+    pub features: Vec<String>,
 }
 
 /// A dependency as written in a member's Cargo.toml (metadata mode).
