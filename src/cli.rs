@@ -124,6 +124,9 @@ pub struct CheckArgs {
     /// Set RULE to allow (not reported).
     #[arg(short = 'A', value_name = "RULE")]
     pub allow: Vec<String>,
+    /// SARIF `automationDetails.id` category (default: depgate/<workspace path>).
+    #[arg(long, value_name = "ID")]
+    pub sarif_category: Option<String>,
     /// The date deadlines and expiries are counted against (YYYY-MM-DD).
     #[arg(long, env = "DEPGATE_TODAY", value_name = "DATE")]
     pub today: Option<String>,
@@ -306,6 +309,7 @@ fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
             RenderOptions {
                 color: false,
                 verbose: cli.verbose > 0,
+                sarif_category: args.sarif_category.as_deref(),
             },
         );
         write_atomic(path, text.as_bytes())?;
@@ -317,6 +321,7 @@ fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
             RenderOptions {
                 color,
                 verbose: cli.verbose > 0,
+                sarif_category: args.sarif_category.as_deref(),
             },
         ));
     }
@@ -332,7 +337,7 @@ fn parse_outputs(specs: &[String]) -> Result<Vec<(Format, PathBuf)>> {
                 .ok_or_else(|| Error::Usage(format!("--output {spec}: expected FORMAT=PATH")))?;
             let format = Format::parse(fmt).ok_or_else(|| {
                 Error::Usage(format!(
-                    "--output {spec}: unsupported format `{fmt}` (human, json)"
+                    "--output {spec}: unsupported format `{fmt}` (human, json, sarif)"
                 ))
             })?;
             Ok((format, PathBuf::from(path)))

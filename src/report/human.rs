@@ -30,7 +30,7 @@ impl Paint {
     }
 }
 
-pub fn render(report: &Report, opts: RenderOptions) -> String {
+pub fn render(report: &Report, opts: RenderOptions<'_>) -> String {
     let paint = Paint { on: opts.color };
     let mut out = String::new();
     for f in &report.findings {

@@ -5,6 +5,7 @@
 
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::date::Date;
 use crate::decide::{Counts, Outcome};
@@ -22,6 +23,7 @@ pub const SCHEMA: &str = "depgate.report/v1";
 pub enum Format {
     Human,
     Json,
+    Sarif,
 }
 
 impl Format {
@@ -121,15 +123,18 @@ impl Report {
 
 /// Options for renderers that have them.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RenderOptions {
+pub struct RenderOptions<'a> {
     pub color: bool,
     pub verbose: bool,
+    /// SARIF `automationDetails.id` category (default `depgate/<workspace>`).
+    pub sarif_category: Option<&'a str>,
 }
 
-pub fn render(report: &Report, format: Format, opts: RenderOptions) -> String {
+pub fn render(report: &Report, format: Format, opts: RenderOptions<'_>) -> String {
     match format {
         Format::Human => human::render(report, opts),
         Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report, opts.sarif_category),
     }
 }
 
