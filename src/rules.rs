@@ -43,6 +43,7 @@ pub static ALL: &[&Rule] = &[
     &crate::checks::sources::GIT_DENIED,
     &crate::checks::sources::PATH_OUTSIDE_WORKSPACE,
     &crate::checks::bans::DENIED_CRATE,
+    &crate::checks::duplicates::DUPLICATE_VERSIONS,
     &crate::decide::waivers::EXPIRED,
     &crate::decide::waivers::UNUSED,
 ];

@@ -4,6 +4,7 @@
 //! beyond its own step of the precedence chain (see `crate::decide`).
 
 pub mod bans;
+pub mod duplicates;
 pub mod sources;
 
 use crate::date::Date;
@@ -31,7 +32,7 @@ pub struct Family {
     pub check: fn(&ScanContext<'_>, &mut Vec<Finding>),
 }
 
-pub const FAMILIES: &[Family] = &[sources::FAMILY, bans::FAMILY];
+pub const FAMILIES: &[Family] = &[sources::FAMILY, bans::FAMILY, duplicates::FAMILY];
 
 pub fn policy_fields() -> Vec<Field> {
     FAMILIES.iter().filter_map(|f| f.policy).collect()

@@ -209,11 +209,7 @@ pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
             manifest_path: Some(rebase(Path::new(p.manifest_path.as_str()))),
             publish_disabled: p.publish.as_ref().is_some_and(|r| r.is_empty()),
             features: node.features.iter().map(|f| f.to_string()).collect(),
-            declared: if is_member {
-                declared(p, &rebase)
-            } else {
-                Vec::new()
-            },
+            declared: declared(p, &rebase),
         });
         index.insert(node.id.repr.as_str(), ix);
     }

@@ -63,13 +63,13 @@ pub struct Package {
     pub manifest_path: Option<PathBuf>,
     /// `publish = false` (or an empty registry list) in the manifest.
     pub publish_disabled: bool,
-    /// Declared dependencies of a workspace member, for manifest-level checks.
+    /// Dependencies as declared in the package's manifest (metadata mode).
     pub declared: Vec<DeclaredDep>,
     /// Features enabled in the resolve (metadata mode).
     pub features: Vec<String>,
 }
 
-/// A dependency as written in a member's Cargo.toml (metadata mode).
+/// A dependency as written in a package's Cargo.toml (metadata mode).
 #[derive(Debug, Clone)]
 pub struct DeclaredDep {
     pub name: String,

@@ -1,0 +1,254 @@
+//! Duplicates family: one crate at several semver-incompatible versions
+//! (optionally any versions), with the path to each version and a hint at
+//! the dependency requirement that keeps the older one in the graph.
+//!
+//! Like cargo-deny, a version whose only dependents are other versions of
+//! the same crate (the "semver trick") does not count. The finding's
+//! exposure is that of its second-most-exposed version: the duplicate
+//! exists only as far as two versions do.
+
+use super::{Family, ScanContext};
+use crate::finding::Finding;
+use crate::graph::{Exposure, Graph};
+use crate::location::Location;
+use crate::policy::schema::{EXPOSURE_FIELDS, Field, Ty};
+use crate::policy::tree::Node;
+use petgraph::graph::NodeIndex;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+crate::rule!(
+    DUPLICATE_VERSIONS,
+    "duplicate-versions",
+    "DuplicateVersions",
+    "duplicates",
+    Warn,
+    false,
+    "One crate is in the graph at several semver-incompatible versions."
+);
+
+pub const FAMILY: Family = Family {
+    name: "duplicates",
+    policy: Some(Field::new(
+        "duplicates",
+        Ty::Table(FIELDS),
+        "crates present at several versions",
+    )),
+    check,
+};
+
+const FIELDS: &[Field] = &[
+    Field::new(
+        "include-compatible",
+        Ty::Bool,
+        "also flag semver-compatible versions of one crate",
+    ),
+    Field::new(
+        "skip",
+        Ty::Tables(SKIP_FIELDS),
+        "versions of a crate to leave out",
+    ),
+    Field::new(
+        "skip-tree",
+        Ty::Tables(SKIP_FIELDS),
+        "crates whose whole dependency tree is left out",
+    ),
+    Field::new(
+        "exposure",
+        Ty::Table(EXPOSURE_FIELDS),
+        "exposure caps for this family",
+    ),
+];
+
+const SKIP_FIELDS: &[Field] = &[
+    Field::required("crate", Ty::Str, "crate name"),
+    Field::new(
+        "versions",
+        Ty::VersionReq,
+        "versions it applies to (default: all)",
+    ),
+    Field::new("reason", Ty::Str, "why it is skipped"),
+];
+
+#[derive(Debug, Clone)]
+pub struct Skip {
+    pub name: String,
+    pub versions: Option<semver::VersionReq>,
+}
+
+impl Skip {
+    fn matches(&self, name: &str, version: &semver::Version) -> bool {
+        self.name == name && self.versions.as_ref().is_none_or(|r| r.matches(version))
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub include_compatible: bool,
+    pub skip: Vec<Skip>,
+    pub skip_tree: Vec<Skip>,
+}
+
+fn skips(tree: &Node, key: &str) -> Vec<Skip> {
+    let entries = tree
+        .at(&["duplicates", key])
+        .map_or(&[][..], Node::as_array);
+    entries
+        .iter()
+        .filter_map(|e| {
+            Some(Skip {
+                name: e.get("crate")?.as_str()?.to_string(),
+                versions: e
+                    .get("versions")
+                    .and_then(Node::as_str)
+                    .and_then(|v| semver::VersionReq::parse(v).ok()),
+            })
+        })
+        .collect()
+}
+
+impl Config {
+    pub fn from_tree(tree: &Node) -> Config {
+        Config {
+            include_compatible: matches!(
+                tree.at(&["duplicates", "include-compatible"])
+                    .map(|n| &n.value),
+                Some(crate::policy::tree::Value::Bool(true))
+            ),
+            skip: skips(tree, "skip"),
+            skip_tree: skips(tree, "skip-tree"),
+        }
+    }
+}
+
+/// Cargo's compatibility class: major, or minor for 0.x, or patch for 0.0.x.
+fn compat_class(v: &semver::Version) -> (u64, u64, u64) {
+    match (v.major, v.minor) {
+        (0, 0) => (0, 0, v.patch),
+        (0, m) => (0, m, 0),
+        (m, _) => (m, 0, 0),
+    }
+}
+
+/// Packages reachable from the skip-tree roots (the roots included).
+fn skipped_trees(g: &Graph, cfg: &Config) -> HashSet<NodeIndex> {
+    let mut seen = HashSet::new();
+    let mut stack: Vec<NodeIndex> = g
+        .packages()
+        .filter(|(_, p)| cfg.skip_tree.iter().any(|s| s.matches(&p.name, &p.version)))
+        .map(|(i, _)| i)
+        .collect();
+    while let Some(ix) = stack.pop() {
+        if seen.insert(ix) {
+            stack.extend(g.dependencies(ix));
+        }
+    }
+    seen
+}
+
+fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
+    let g = ctx.graph;
+    let cfg = &ctx.policy.duplicates;
+    let skipped = skipped_trees(g, cfg);
+    let mut by_name: BTreeMap<&str, Vec<NodeIndex>> = BTreeMap::new();
+    for (ix, p) in g.packages() {
+        if skipped.contains(&ix) || cfg.skip.iter().any(|s| s.matches(&p.name, &p.version)) {
+            continue;
+        }
+        // The semver trick: only depended on by another version of itself.
+        let dependents = g.dependents(ix);
+        if !dependents.is_empty() && dependents.iter().all(|&d| g.package(d).name == p.name) {
+            continue;
+        }
+        by_name.entry(p.name.as_str()).or_default().push(ix);
+    }
+    for (name, mut versions) in by_name {
+        versions.sort_by(|a, b| g.package(*a).version.cmp(&g.package(*b).version));
+        let classes: BTreeSet<_> = versions
+            .iter()
+            .map(|&i| compat_class(&g.package(i).version))
+            .collect();
+        let distinct: BTreeSet<_> = versions.iter().map(|&i| &g.package(i).version).collect();
+        let flagged = if cfg.include_compatible {
+            distinct.len() > 1
+        } else {
+            classes.len() > 1
+        };
+        if flagged {
+            out.push(finding(ctx, name, &versions));
+        }
+    }
+}
+
+fn finding(ctx: &ScanContext<'_>, name: &str, versions: &[NodeIndex]) -> Finding {
+    let g = ctx.graph;
+    let list: Vec<String> = versions
+        .iter()
+        .map(|&i| g.package(i).version.to_string())
+        .collect();
+    let newest = *versions.last().unwrap_or(&versions[0]);
+    let mut f = ctx.package_finding(
+        &DUPLICATE_VERSIONS,
+        newest,
+        name,
+        format!(
+            "`{name}` is in the graph at {} versions: {}",
+            versions.len(),
+            list.join(", ")
+        ),
+    );
+    f.package.as_mut().map(|p| p.version = list.join(", "));
+    f.locations.clear();
+    f.paths.clear();
+    for &ix in versions {
+        let p = g.package(ix);
+        if let (Some(lock), Some(line)) = (&g.lockfile, p.lock_line) {
+            f.locations.push(Location {
+                path: lock.display.clone(),
+                line,
+                column: 1,
+                label: format!("`{name} {}` in Cargo.lock", p.version),
+            });
+        }
+        for path in g.inverse_paths(ix, 2) {
+            f.paths.push(g.path_string(&path));
+        }
+    }
+    let mut exposures: Vec<Exposure> = versions.iter().map(|&i| g.package(i).exposure).collect();
+    exposures.sort();
+    f.exposure = exposures.get(1).copied().unwrap_or(Exposure::Normal);
+    f.fix = remediation(g, name, versions);
+    f.properties
+        .insert("versions".into(), serde_json::json!(list));
+    f
+}
+
+/// Names the dependents that hold the oldest version, with their requirement.
+fn remediation(g: &Graph, name: &str, versions: &[NodeIndex]) -> Option<String> {
+    let oldest = *versions.first()?;
+    let newest = g.package(*versions.last()?);
+    let holders: Vec<String> = g
+        .dependents(oldest)
+        .into_iter()
+        .map(|d| {
+            let dep = g.package(d);
+            let req = dep
+                .declared
+                .iter()
+                .find(|x| x.name == name)
+                .map(|x| x.req.clone());
+            match req {
+                Some(r) => format!("`{} {}` (requires `{name} {r}`)", dep.name, dep.version),
+                None => format!("`{} {}`", dep.name, dep.version),
+            }
+        })
+        .collect();
+    if holders.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "`{name} {}` is pulled in by {}; upgrading them towards `{name} {}` removes the duplicate",
+        g.package(oldest).version,
+        holders.join(", "),
+        newest.version
+    ))
+}
