@@ -211,3 +211,11 @@ fn closed_stdout_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn markdown_summary_snapshot() {
+    let out = run_strings(&with(WS_BASIC, &["--format", "markdown"]));
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.len() < 1024 * 1024);
+    insta::assert_snapshot!("ws_basic_markdown", out.stdout);
+}

@@ -5,6 +5,7 @@
 
 pub mod human;
 pub mod json;
+pub mod markdown;
 pub mod sarif;
 
 use crate::date::Date;
@@ -24,6 +25,7 @@ pub enum Format {
     Human,
     Json,
     Sarif,
+    Markdown,
 }
 
 impl Format {
@@ -135,6 +137,7 @@ pub fn render(report: &Report, format: Format, opts: RenderOptions<'_>) -> Strin
         Format::Human => human::render(report, opts),
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report, opts.sarif_category),
+        Format::Markdown => markdown::render(report),
     }
 }
 
