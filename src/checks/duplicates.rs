@@ -196,7 +196,9 @@ fn finding(ctx: &ScanContext<'_>, name: &str, versions: &[NodeIndex]) -> Finding
             list.join(", ")
         ),
     );
-    f.package.as_mut().map(|p| p.version = list.join(", "));
+    if let Some(p) = f.package.as_mut() {
+        p.version = list.join(", ");
+    }
     f.locations.clear();
     f.paths.clear();
     for &ix in versions {
