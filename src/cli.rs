@@ -337,7 +337,7 @@ fn parse_outputs(specs: &[String]) -> Result<Vec<(Format, PathBuf)>> {
                 .ok_or_else(|| Error::Usage(format!("--output {spec}: expected FORMAT=PATH")))?;
             let format = Format::parse(fmt).ok_or_else(|| {
                 Error::Usage(format!(
-                    "--output {spec}: unsupported format `{fmt}` (human, json, sarif, markdown)"
+                    "--output {spec}: unsupported format `{fmt}` (human, json, sarif, markdown, gitlab-codequality)"
                 ))
             })?;
             Ok((format, PathBuf::from(path)))

@@ -219,3 +219,24 @@ fn markdown_summary_snapshot() {
     assert!(out.stdout.len() < 1024 * 1024);
     insta::assert_snapshot!("ws_basic_markdown", out.stdout);
 }
+
+#[test]
+fn gitlab_codequality_report() {
+    let out = run_strings(&with(WS_BASIC, &["--format", "gitlab-codequality"]));
+    assert_eq!(out.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let issues = v.as_array().unwrap();
+    assert_eq!(issues.len(), 4);
+    for i in issues {
+        for key in [
+            "description",
+            "check_name",
+            "fingerprint",
+            "severity",
+            "location",
+        ] {
+            assert!(!i[key].is_null(), "{key} missing in {i}");
+        }
+        assert!(i["location"]["lines"]["begin"].as_u64().unwrap() > 0);
+    }
+}

@@ -15,7 +15,7 @@ fn policy_file(dir: &std::path::Path, text: &str) -> String {
     p.to_str().unwrap().to_string()
 }
 
-const FORMATS: &[&str] = &["human", "json", "sarif", "markdown"];
+const FORMATS: &[&str] = &["human", "json", "sarif", "markdown", "gitlab-codequality"];
 
 #[test]
 fn exit_code_matrix_for_every_format() {

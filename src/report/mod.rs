@@ -3,6 +3,7 @@
 //! renderer never changes a verdict. Files are written atomically: a temp
 //! file beside the target, then a rename.
 
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod markdown;
@@ -26,6 +27,7 @@ pub enum Format {
     Json,
     Sarif,
     Markdown,
+    GitlabCodequality,
 }
 
 impl Format {
@@ -138,6 +140,7 @@ pub fn render(report: &Report, format: Format, opts: RenderOptions<'_>) -> Strin
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report, opts.sarif_category),
         Format::Markdown => markdown::render(report),
+        Format::GitlabCodequality => gitlab::codequality(report),
     }
 }
 
