@@ -5,6 +5,7 @@
 //! emit [`finding`]s → [`decide`] sets final levels and the verdict →
 //! [`report`] renders. [`scan::scan`] is the pure core of one workspace.
 
+pub mod advisories;
 pub mod checks;
 pub mod cli;
 pub mod date;

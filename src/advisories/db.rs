@@ -1,0 +1,416 @@
+//! The RustSec advisory database, read from its directory format:
+//! `crates/<name>/RUSTSEC-*.md` and `rust/<name>/*.md`, each a
+//! Markdown file opening with a ```toml front matter block.
+//!
+//! Parsing is lenient only where that is safe: a CVSS vector that cannot
+//! be parsed leaves the advisory loaded but *unscored*, with a warning
+//! naming the file (one bad vector once broke every cargo-deny run).
+//! Anything else that is wrong — invalid TOML, a missing id, package or
+//! date, an unparseable version requirement — is an error naming the file.
+
+use super::version_range::VersionRange;
+use crate::date::Date;
+use crate::error::{Error, InputProblem, Result};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// An informational advisory's kind; `None` on the advisory means a vulnerability.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Informational {
+    Unmaintained,
+    Unsound,
+    Notice,
+    Other(String),
+}
+
+/// A parsed CVSS vector with its base score and severity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    pub vector: String,
+    pub score: f64,
+    /// `none`, `low`, `medium`, `high` or `critical`.
+    pub severity: &'static str,
+}
+
+impl Score {
+    pub fn parse(vector: &str) -> Option<Score> {
+        let cvss = cvss::Cvss::from_str(vector).ok()?;
+        Some(Score {
+            vector: vector.to_string(),
+            score: (cvss.score() * 10.0).round() / 10.0,
+            severity: match cvss.severity() {
+                cvss::Severity::None => "none",
+                cvss::Severity::Low => "low",
+                cvss::Severity::Medium => "medium",
+                cvss::Severity::High => "high",
+                cvss::Severity::Critical => "critical",
+            },
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Advisory {
+    pub id: String,
+    pub package: String,
+    pub date: Date,
+    pub title: String,
+    #[serde(skip)]
+    pub description: String,
+    pub url: Option<String>,
+    pub aliases: Vec<String>,
+    pub informational: Option<Informational>,
+    pub withdrawn: Option<Date>,
+    /// The raw vector, kept even when it could not be scored.
+    pub cvss_vector: Option<String>,
+    pub score: Option<Score>,
+    pub patched: Vec<VersionRange>,
+    pub unaffected: Vec<VersionRange>,
+    pub affected_os: Vec<String>,
+    pub affected_arch: Vec<String>,
+    /// A registry source other than crates.io, when the advisory names one.
+    pub source: Option<String>,
+    /// `crates` or `rust`.
+    pub collection: &'static str,
+    pub license: String,
+    /// Repository-relative file the advisory came from.
+    pub file: String,
+}
+
+#[derive(Deserialize)]
+struct RawFile {
+    advisory: RawAdvisory,
+    #[serde(default)]
+    versions: RawVersions,
+    #[serde(default)]
+    affected: RawAffected,
+}
+
+#[derive(Deserialize)]
+struct RawAdvisory {
+    id: String,
+    package: String,
+    date: toml::Value,
+    url: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    informational: Option<String>,
+    withdrawn: Option<toml::Value>,
+    cvss: Option<String>,
+    source: Option<String>,
+    license: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawVersions {
+    #[serde(default)]
+    patched: Vec<String>,
+    #[serde(default)]
+    unaffected: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawAffected {
+    #[serde(default)]
+    os: Vec<String>,
+    #[serde(default)]
+    arch: Vec<String>,
+}
+
+/// Where a loaded database came from, and how old it is.
+#[derive(Debug, Clone, Serialize)]
+pub struct DbInfo {
+    /// `directory`, `cache` or `embedded`.
+    pub kind: &'static str,
+    pub path: Option<String>,
+    /// The advisory-db commit, when known.
+    pub commit: Option<String>,
+    /// The commit date, else the newest advisory date.
+    pub date: Date,
+    pub advisories: usize,
+}
+
+#[derive(Debug)]
+pub struct AdvisoryDb {
+    pub advisories: Vec<Advisory>,
+    by_package: HashMap<String, Vec<usize>>,
+    /// Problems that were safe to load past (unscorable CVSS vectors).
+    pub warnings: Vec<String>,
+    pub info: DbInfo,
+}
+
+impl AdvisoryDb {
+    /// Loads a database directory (`crates/` and `rust/` inside it).
+    pub fn load(dir: &Path) -> Result<AdvisoryDb> {
+        let mut files = Vec::new();
+        for collection in ["crates", "rust"] {
+            let root = dir.join(collection);
+            if collection == "crates" && !root.is_dir() {
+                return Err(Error::Input(vec![InputProblem {
+                    path: dir.display().to_string(),
+                    line: 1,
+                    column: 1,
+                    key: String::new(),
+                    message: "not an advisory database: no `crates/` directory".into(),
+                    help: Some(
+                        "pass the root of a rustsec/advisory-db checkout with --advisory-db".into(),
+                    ),
+                }]));
+            }
+            collect(&root, &mut files)?;
+        }
+        let texts: Vec<(String, String)> = files
+            .into_par_iter()
+            .map(|p| {
+                let text = std::fs::read_to_string(&p).map_err(|e| Error::read(&p, e))?;
+                let rel = p
+                    .strip_prefix(dir)
+                    .unwrap_or(&p)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                Ok((rel, text))
+            })
+            .collect::<Result<_>>()?;
+        let (snapshot_commit, snapshot_date) = snapshot_info(dir);
+        let mut db = AdvisoryDb::from_texts(texts, dir.display().to_string())?;
+        db.info.kind = "directory";
+        db.info.path = Some(dir.display().to_string());
+        db.info.commit = snapshot_commit;
+        if let Some(d) = snapshot_date {
+            db.info.date = d;
+        }
+        Ok(db)
+    }
+
+    /// Parses advisory files given as (relative path, text) pairs.
+    pub fn from_texts(texts: Vec<(String, String)>, origin: String) -> Result<AdvisoryDb> {
+        let parsed: Vec<Result<(Advisory, Option<String>)>> = texts
+            .par_iter()
+            .map(|(rel, text)| parse_file(rel, text, &origin))
+            .collect();
+        let mut advisories = Vec::with_capacity(parsed.len());
+        let mut warnings = Vec::new();
+        let mut problems = Vec::new();
+        for r in parsed {
+            match r {
+                Ok((a, w)) => {
+                    warnings.extend(w);
+                    advisories.push(a);
+                }
+                Err(Error::Input(p)) => problems.extend(p),
+                Err(e) => return Err(e),
+            }
+        }
+        if !problems.is_empty() {
+            problems.sort();
+            return Err(Error::Input(problems));
+        }
+        advisories.sort_by(|a, b| a.id.cmp(&b.id).then(a.file.cmp(&b.file)));
+        warnings.sort();
+        let mut by_package: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, a) in advisories.iter().enumerate() {
+            by_package.entry(a.package.clone()).or_default().push(i);
+        }
+        let date = advisories.iter().map(|a| a.date).max().unwrap_or(Date {
+            year: 1970,
+            month: 1,
+            day: 1,
+        });
+        let info = DbInfo {
+            kind: "directory",
+            path: None,
+            commit: None,
+            date,
+            advisories: advisories.len(),
+        };
+        Ok(AdvisoryDb {
+            advisories,
+            by_package,
+            warnings,
+            info,
+        })
+    }
+
+    /// Advisories for a crate name (any collection).
+    pub fn for_package(&self, name: &str) -> impl Iterator<Item = &Advisory> {
+        self.by_package
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.advisories[i])
+    }
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::read(dir, e))?;
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "md")
+            && path.file_name().is_some_and(|n| n != "README.md")
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// `commit:` and `commit date:` from a SNAPSHOT.txt beside the database.
+fn snapshot_info(dir: &Path) -> (Option<String>, Option<Date>) {
+    let Ok(text) = std::fs::read_to_string(dir.join("SNAPSHOT.txt")) else {
+        return (None, None);
+    };
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_string())
+    };
+    let commit = field("commit:");
+    let date = field("commit date:").and_then(|d| Date::parse(d.get(..10)?));
+    (commit, date)
+}
+
+fn problem(file: &str, line: u32, key: &str, message: String) -> Error {
+    Error::Input(vec![InputProblem {
+        path: file.to_string(),
+        line,
+        column: 1,
+        key: key.to_string(),
+        message,
+        help: None,
+    }])
+}
+
+fn date_of(v: &toml::Value) -> Option<Date> {
+    match v {
+        toml::Value::String(s) => Date::parse(s),
+        toml::Value::Datetime(d) => Date::parse(&d.to_string()),
+        _ => None,
+    }
+}
+
+/// Parses one advisory file; the warning is about an unscorable vector.
+fn parse_file(rel: &str, text: &str, origin: &str) -> Result<(Advisory, Option<String>)> {
+    let file = format!("{origin}/{rel}");
+    let body = text
+        .strip_prefix("```toml")
+        .map(|s| s.trim_start_matches('\r'))
+        .and_then(|s| s.strip_prefix('\n'));
+    let Some(body) = body else {
+        return Err(problem(
+            &file,
+            1,
+            "",
+            "advisory does not start with a ```toml front matter block".into(),
+        ));
+    };
+    let Some(end) = body.find("\n```") else {
+        return Err(problem(
+            &file,
+            1,
+            "",
+            "unterminated ```toml front matter block".into(),
+        ));
+    };
+    let (front, rest) = (&body[..end], &body[end + 4..]);
+    let raw: RawFile = toml::from_str(front).map_err(|e| {
+        let line = e.span().map_or(1, |s| {
+            front[..s.start.min(front.len())].matches('\n').count() as u32 + 2
+        });
+        problem(
+            &file,
+            line,
+            "advisory",
+            format!("invalid front matter: {}", e.message()),
+        )
+    })?;
+    let a = raw.advisory;
+    let date = date_of(&a.date).ok_or_else(|| {
+        problem(
+            &file,
+            1,
+            "advisory.date",
+            format!("invalid date {}", a.date),
+        )
+    })?;
+    let withdrawn =
+        match &a.withdrawn {
+            Some(v) => Some(date_of(v).ok_or_else(|| {
+                problem(&file, 1, "advisory.withdrawn", format!("invalid date {v}"))
+            })?),
+            None => None,
+        };
+    let ranges = |list: &[String], key: &str| -> Result<Vec<VersionRange>> {
+        list.iter()
+            .map(|s| {
+                VersionRange::parse(s).ok_or_else(|| {
+                    problem(&file, 1, key, format!("invalid version requirement `{s}`"))
+                })
+            })
+            .collect()
+    };
+    let patched = ranges(&raw.versions.patched, "versions.patched")?;
+    let unaffected = ranges(&raw.versions.unaffected, "versions.unaffected")?;
+    let (score, warning) = match &a.cvss {
+        Some(v) => match Score::parse(v) {
+            Some(s) => (Some(s), None),
+            None => (
+                None,
+                Some(format!(
+                    "{file}: CVSS vector `{v}` cannot be parsed; {} is loaded as unscored",
+                    a.id
+                )),
+            ),
+        },
+        None => (None, None),
+    };
+    let mut lines = rest.lines().map(str::trim).skip_while(|l| l.is_empty());
+    let title = lines
+        .next()
+        .and_then(|l| l.strip_prefix("# "))
+        .unwrap_or_default()
+        .to_string();
+    let description = lines.collect::<Vec<_>>().join("\n").trim().to_string();
+    let informational = a.informational.map(|i| match i.as_str() {
+        "unmaintained" => Informational::Unmaintained,
+        "unsound" => Informational::Unsound,
+        "notice" => Informational::Notice,
+        _ => Informational::Other(i),
+    });
+    Ok((
+        Advisory {
+            id: a.id,
+            package: a.package,
+            date,
+            title,
+            description,
+            url: a.url,
+            aliases: a.aliases,
+            informational,
+            withdrawn,
+            cvss_vector: a.cvss,
+            score,
+            patched,
+            unaffected,
+            affected_os: raw.affected.os,
+            affected_arch: raw.affected.arch,
+            source: a.source,
+            collection: if rel.starts_with("rust/") {
+                "rust"
+            } else {
+                "crates"
+            },
+            license: a.license.unwrap_or_else(|| "CC0-1.0".into()),
+            file,
+        },
+        warning,
+    ))
+}

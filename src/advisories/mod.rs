@@ -1,0 +1,10 @@
+//! RustSec advisories: the database ([`db`]), version ranges with
+//! rustsec's semantics ([`version_range`]) and matching ([`matching`]).
+//! The check family that turns matches into findings is
+//! `crate::checks::advisories`.
+
+pub mod db;
+pub mod matching;
+pub mod version_range;
+
+pub use db::{Advisory, AdvisoryDb, Informational};
