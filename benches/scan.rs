@@ -34,6 +34,8 @@ fn main() {
         .collect();
     files.sort();
     let policy = depgate::policy::load_preset("strict").expect("strict preset");
+    let db =
+        depgate::advisories::AdvisoryDb::load(&dir.join("../../advisory-db")).expect("advisory db");
     let today = Date::parse("2026-11-23").expect("date");
     let largest = files
         .iter()
@@ -44,7 +46,14 @@ fn main() {
     let run = |name: &str, text: &str| {
         let src = SourceText::new(name, text.to_string());
         let graph = lockfile::load_graph(src, PathBuf::from(".")).expect("lockfile parses");
-        depgate::scan::scan(&graph, &policy, today, &[], None)
+        let shared = depgate::scan::Shared {
+            policy: &policy,
+            db: Some(&db),
+            today,
+            cli: &[],
+            fail_on: None,
+        };
+        depgate::scan::scan(&graph, &shared)
     };
 
     let parse_only: Vec<Duration> = (0..ROUNDS)

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::finding::Level;
 use crate::graph::metadata::CargoOptions;
 use crate::report::{Format, RenderOptions, Report, render, write_atomic};
-use crate::scan::{WorkspaceInput, load_workspace, scan};
+use crate::scan::{Shared, WorkspaceInput, load_workspace, scan};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -49,6 +49,9 @@ pub enum Command {
     /// Validate or show policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// The advisory database: where it comes from, and its snapshot.
+    #[command(subcommand)]
+    Db(DbCommand),
     /// List every rule with its default level.
     Rules,
     /// Print a rule's page.
@@ -67,6 +70,28 @@ pub enum PolicyCommand {
         /// Policy file (default: discovered from the current directory).
         #[arg(long)]
         policy: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Print the database's source, date, advisory count and age.
+    Info {
+        /// Database directory (default: the cache, else the embedded snapshot).
+        #[arg(long, value_name = "DIR")]
+        advisory_db: Option<PathBuf>,
+        /// Date the age is counted to (YYYY-MM-DD).
+        #[arg(long, env = "DEPGATE_TODAY", value_name = "DATE")]
+        today: Option<String>,
+    },
+    /// Write the compressed snapshot that is embedded in the binary.
+    Snapshot {
+        /// The advisory-db directory to bundle.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+        /// Output file (src/advisories/snapshot.bin.gz when rebuilding depgate).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
 }
 
@@ -106,6 +131,9 @@ pub struct CheckArgs {
     /// Policy file (default: discovered, else the built-in default).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// Advisory database directory (default: the cache, else the embedded snapshot).
+    #[arg(long, value_name = "DIR")]
+    pub advisory_db: Option<PathBuf>,
     /// Report format on stdout.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
@@ -212,6 +240,7 @@ fn run(cli: &Cli, levels: Vec<CliLevel>) -> Result<u8> {
     match &cli.command {
         Command::Check(args) => check(cli, args, levels),
         Command::Policy(cmd) => crate::policy::show::run(cmd_policy(cmd), cli.verbose > 0),
+        Command::Db(cmd) => db_command(cmd),
         Command::Rules => {
             let mut out = String::new();
             for r in crate::rules::ALL {
@@ -241,6 +270,43 @@ fn run(cli: &Cli, levels: Vec<CliLevel>) -> Result<u8> {
                 )))
             }
         },
+    }
+}
+
+fn parse_today(today: Option<&str>) -> Result<Date> {
+    match today {
+        Some(s) => {
+            Date::parse(s).ok_or_else(|| Error::Usage(format!("--today {s}: expected YYYY-MM-DD")))
+        }
+        None => Ok(Date::today_utc()),
+    }
+}
+
+fn db_command(cmd: &DbCommand) -> Result<u8> {
+    match cmd {
+        DbCommand::Info { advisory_db, today } => {
+            let db = crate::advisories::store::open(advisory_db.as_deref())?;
+            let r = crate::report::DbReport::new(&db, parse_today(today.as_deref())?);
+            print_stdout(&format!(
+                "source: {}{}\ncommit: {}\ndate: {}\nage: {} days\nadvisories: {}\nwarnings: {}\n",
+                r.kind,
+                r.path
+                    .as_deref()
+                    .map(|p| format!(" ({p})"))
+                    .unwrap_or_default(),
+                r.commit.as_deref().unwrap_or("unknown"),
+                r.date,
+                r.age_days,
+                r.advisories,
+                r.warnings.len(),
+            ));
+            Ok(EXIT_PASS)
+        }
+        DbCommand::Snapshot { from, out } => {
+            let n = crate::advisories::store::write_snapshot(from, out)?;
+            eprintln!("wrote {n} advisories to {}", out.display());
+            Ok(EXIT_PASS)
+        }
     }
 }
 
@@ -298,9 +364,21 @@ fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
         );
     }
     let fail_on = args.fail_on.as_deref().and_then(Level::parse);
-    let outcome = scan(&graph, &policy, today, &levels, fail_on);
+    let db = crate::advisories::store::open(args.advisory_db.as_deref())?;
+    for w in &db.warnings {
+        eprintln!("warning: {w}");
+    }
+    let shared = Shared {
+        policy: &policy,
+        db: Some(&db),
+        today,
+        cli: &levels,
+        fail_on,
+    };
+    let outcome = scan(&graph, &shared);
     let passed = outcome.passed;
-    let report = Report::new(&graph, &policy, outcome, today);
+    let mut report = Report::new(&graph, &policy, outcome, today);
+    report.advisory_db = Some(crate::report::DbReport::new(&db, today));
     let color = use_color(cli.color);
     for (format, path) in &outputs {
         let text = render(

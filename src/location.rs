@@ -66,7 +66,7 @@ impl SourceText {
 }
 
 /// A labelled place in a file. `path` is repository-relative with `/`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Location {
     pub path: String,
     pub line: u32,

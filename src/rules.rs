@@ -38,6 +38,11 @@ macro_rules! rule {
 
 /// Every rule, in family order.
 pub static ALL: &[&Rule] = &[
+    &crate::checks::advisories::VULNERABILITY,
+    &crate::checks::advisories::UNMAINTAINED,
+    &crate::checks::advisories::UNSOUND,
+    &crate::checks::advisories::NOTICE,
+    &crate::checks::advisories::DB_STALE,
     &crate::checks::sources::REGISTRY_NOT_ALLOWED,
     &crate::checks::sources::GIT_UNPINNED,
     &crate::checks::sources::GIT_DENIED,

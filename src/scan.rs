@@ -102,25 +102,29 @@ fn workspace_root_of(json: &str) -> Option<PathBuf> {
         .map(|r| r.workspace_root)
 }
 
+/// What every workspace of a scan shares, read-only.
+pub struct Shared<'a> {
+    pub policy: &'a Policy,
+    pub db: Option<&'a crate::advisories::AdvisoryDb>,
+    pub today: Date,
+    pub cli: &'a [CliLevel],
+    pub fail_on: Option<Level>,
+}
+
 /// Checks one workspace. Pure: the same inputs give the same outcome.
-pub fn scan(
-    graph: &Graph,
-    policy: &Policy,
-    today: Date,
-    cli: &[CliLevel],
-    fail_on: Option<Level>,
-) -> Outcome {
+pub fn scan(graph: &Graph, shared: &Shared<'_>) -> Outcome {
     let ctx = ScanContext {
         graph,
-        policy,
-        today,
+        policy: shared.policy,
+        today: shared.today,
+        db: shared.db,
     };
     let workspace = graph.workspace_key();
     let input = DecideInput {
-        policy,
-        cli,
-        fail_on,
-        today,
+        policy: shared.policy,
+        cli: shared.cli,
+        fail_on: shared.fail_on,
+        today: shared.today,
         workspace: &workspace,
     };
     decide(run_all(&ctx), &input)

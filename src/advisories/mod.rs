@@ -5,6 +5,7 @@
 
 pub mod db;
 pub mod matching;
+pub mod store;
 pub mod version_range;
 
 pub use db::{Advisory, AdvisoryDb, Informational};

@@ -121,7 +121,7 @@ impl Config {
 }
 
 /// Cargo's compatibility class: major, or minor for 0.x, or patch for 0.0.x.
-fn compat_class(v: &semver::Version) -> (u64, u64, u64) {
+pub fn compat_class(v: &semver::Version) -> (u64, u64, u64) {
     match (v.major, v.minor) {
         (0, 0) => (0, 0, v.patch),
         (0, m) => (0, m, 0),

@@ -3,6 +3,7 @@
 //! findings; a family never prints and never decides the final level
 //! beyond its own step of the precedence chain (see `crate::decide`).
 
+pub mod advisories;
 pub mod bans;
 pub mod duplicates;
 pub mod sources;
@@ -23,6 +24,8 @@ pub struct ScanContext<'a> {
     pub graph: &'a Graph,
     pub policy: &'a Policy,
     pub today: Date,
+    /// The advisory database; `None` only when advisories are not checked.
+    pub db: Option<&'a crate::advisories::AdvisoryDb>,
 }
 
 pub struct Family {
@@ -32,7 +35,12 @@ pub struct Family {
     pub check: fn(&ScanContext<'_>, &mut Vec<Finding>),
 }
 
-pub const FAMILIES: &[Family] = &[sources::FAMILY, bans::FAMILY, duplicates::FAMILY];
+pub const FAMILIES: &[Family] = &[
+    advisories::FAMILY,
+    sources::FAMILY,
+    bans::FAMILY,
+    duplicates::FAMILY,
+];
 
 pub fn policy_fields() -> Vec<Field> {
     FAMILIES.iter().filter_map(|f| f.policy).collect()

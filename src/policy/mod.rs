@@ -103,6 +103,7 @@ pub struct Policy {
     pub levels: BTreeMap<String, Level>,
     pub sources: crate::checks::sources::Config,
     pub bans: crate::checks::bans::Config,
+    pub advisories: crate::checks::advisories::Config,
     pub duplicates: crate::checks::duplicates::Config,
     pub waivers: Vec<crate::decide::waivers::Waiver>,
     /// Texts of the policy files (for quoting lines in reports).
@@ -199,6 +200,7 @@ fn typed(tree: Node, layers: Vec<String>, texts: Vec<SourceText>) -> Policy {
         levels,
         sources: crate::checks::sources::Config::from_tree(&tree),
         bans: crate::checks::bans::Config::from_tree(&tree),
+        advisories: crate::checks::advisories::Config::from_tree(&tree),
         duplicates: crate::checks::duplicates::Config::from_tree(&tree),
         waivers: crate::decide::waivers::from_tree(&tree),
         layers,

@@ -19,6 +19,8 @@ pub enum Ty {
     OneOf(&'static [&'static str]),
     /// `YYYY-MM-DD`, as a string or a TOML date.
     Date,
+    /// A number of days or weeks: `30d`, `2w`.
+    Duration,
     StrList,
     /// A semver version requirement such as `>=1.2, <2`.
     VersionReq,
@@ -150,6 +152,18 @@ impl Validator<'_> {
             Ty::Level => self.one_of(node, path, &Level::NAMES),
             Ty::OneOf(options) => self.one_of(node, path, options),
             Ty::Date => self.date(node, path),
+            Ty::Duration => {
+                if let Some(s) = self.expect_str(node, path, "a duration such as \"30d\"") {
+                    if parse_days(s).is_none() {
+                        self.problem(
+                            &node.origin,
+                            path,
+                            format!("invalid duration `{s}`"),
+                            Some("expected days or weeks, e.g. \"30d\" or \"2w\"".into()),
+                        );
+                    }
+                }
+            }
             Ty::StrList => self.str_list(node, path),
             Ty::VersionReq => {
                 if let Some(s) = self.expect_str(node, path, "a version requirement string") {
@@ -245,6 +259,17 @@ impl Validator<'_> {
             }
             self.one_of(&entry.node, &key_path, &Level::NAMES);
         }
+    }
+}
+
+/// Days in a duration such as `30d` or `2w`.
+pub fn parse_days(s: &str) -> Option<i64> {
+    let (num, unit) = s.split_at(s.len().checked_sub(1)?);
+    let n: i64 = num.parse().ok().filter(|n| *n >= 0)?;
+    match unit {
+        "d" => Some(n),
+        "w" => n.checked_mul(7),
+        _ => None,
     }
 }
 

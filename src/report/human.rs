@@ -121,6 +121,19 @@ fn summary(out: &mut String, report: &Report, paint: &Paint, verbose: bool) {
         },
         report.policy.last().map_or("-", String::as_str),
     );
+    if let Some(db) = &report.advisory_db {
+        let _ = writeln!(
+            out,
+            "advisory db: {} {} ({}, {} days old, {} advisories)",
+            db.kind,
+            db.commit
+                .as_deref()
+                .map_or("", |c| c.get(..12).unwrap_or(c)),
+            db.date,
+            db.age_days,
+            db.advisories
+        );
+    }
     if verbose {
         for (rule, n) in &s.allowed {
             let _ = writeln!(out, "  allowed: {rule} x{n}");

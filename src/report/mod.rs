@@ -62,6 +62,34 @@ pub struct Verdict {
     pub exit_code: u8,
 }
 
+/// Which advisory database a report used, and its age.
+#[derive(Debug, Clone, Serialize)]
+pub struct DbReport {
+    /// `directory`, `cache` or `embedded`.
+    pub kind: &'static str,
+    pub path: Option<String>,
+    pub commit: Option<String>,
+    pub date: Date,
+    pub age_days: i64,
+    pub advisories: usize,
+    /// Advisories loaded leniently (e.g. unscorable CVSS vectors).
+    pub warnings: Vec<String>,
+}
+
+impl DbReport {
+    pub fn new(db: &crate::advisories::AdvisoryDb, today: Date) -> DbReport {
+        DbReport {
+            kind: db.info.kind,
+            path: db.info.path.clone(),
+            commit: db.info.commit.clone(),
+            date: db.info.date,
+            age_days: today.days() - db.info.date.days(),
+            advisories: db.info.advisories,
+            warnings: db.warnings.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub schema: &'static str,
@@ -73,6 +101,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub summary: Counts,
     pub verdict: Verdict,
+    /// The advisory database used.
+    pub advisory_db: Option<DbReport>,
     /// Files the findings point at, for renderers that quote lines.
     #[serde(skip)]
     pub texts: Vec<SourceText>,
@@ -116,6 +146,7 @@ impl Report {
                     crate::decide::EXIT_FAIL
                 },
             },
+            advisory_db: None,
             texts,
         }
     }
