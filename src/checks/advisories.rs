@@ -388,15 +388,30 @@ fn remediation(g: &Graph, ix: NodeIndex, a: &Advisory) -> String {
             patched.join(" or ")
         );
     }
-    let direct: Vec<String> = g
+    let direct: std::collections::BTreeSet<String> = g
         .inverse_paths(ix, 3)
         .iter()
         .filter_map(|p| p.get(1).map(|&d| g.package(d).name.clone()))
-        .filter(|n| *n != pkg.name)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
         .collect();
-    if direct.is_empty() {
+    let mut steps = Vec::new();
+    if direct.contains(&pkg.name) {
+        steps.push(format!(
+            "raise the workspace's requirement on `{}`",
+            pkg.name
+        ));
+    }
+    let others: Vec<String> = direct
+        .iter()
+        .filter(|d| **d != pkg.name)
+        .map(|d| format!("`{d}`"))
+        .collect();
+    if !others.is_empty() {
+        steps.push(format!(
+            "move the direct dependency {} to a release that allows it",
+            others.join(", ")
+        ));
+    }
+    if steps.is_empty() {
         format!(
             "upgrade `{}` to a patched version ({})",
             pkg.name,
@@ -404,14 +419,10 @@ fn remediation(g: &Graph, ix: NodeIndex, a: &Advisory) -> String {
         )
     } else {
         format!(
-            "upgrade `{}` to a patched version ({}); it needs a semver-incompatible release, so the direct dependency {} has to move",
+            "upgrade `{}` to a patched version ({}), a semver-incompatible release: {}",
             pkg.name,
             patched.join(" or "),
-            direct
-                .iter()
-                .map(|d| format!("`{d}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            steps.join("; ")
         )
     }
 }

@@ -82,7 +82,10 @@ fn finding(out: &mut String, report: &Report, f: &Finding, paint: &Paint) {
     for path in &f.paths {
         let _ = writeln!(out, "{pad} = path: {path}");
     }
-    if f.exposure != crate::graph::Exposure::Normal {
+    if !matches!(
+        f.exposure,
+        crate::graph::Exposure::Normal | crate::graph::Exposure::Unknown
+    ) {
         let _ = writeln!(out, "{pad} = exposure: {}", f.exposure.as_str());
     }
     if let Some(w) = &f.waived {

@@ -1,0 +1,256 @@
+//! How an advisory finding gets its level: CVSS v2/v3/v4 scores, the
+//! threshold and unscored handling, patch-SLA windows on their boundary
+//! days, exposure caps, waivers by advisory id, and a fail-closed DB.
+//! Uses the synthetic DB in testdata/advisory-db-mini.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+const LOCK: &[&str] = &[
+    "check",
+    "--lockfile-only",
+    "--manifest-path",
+    "testdata/lock-vulns/Cargo.toml",
+    "--advisory-db",
+    "testdata/advisory-db-mini",
+];
+
+fn run_with(policy: &str, today: &str) -> (i32, Vec<Value>) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("p.toml");
+    std::fs::write(&p, policy).unwrap();
+    let out = run_strings(&with(
+        LOCK,
+        &[
+            "--policy",
+            p.to_str().unwrap(),
+            "--today",
+            today,
+            "--format",
+            "json",
+        ],
+    ));
+    assert!(out.code < 2, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    (out.code, v["findings"].as_array().unwrap().clone())
+}
+
+fn by_crate<'a>(fs: &'a [Value], krate: &str) -> &'a Value {
+    fs.iter()
+        .find(|f| f["package"]["name"] == krate)
+        .unwrap_or_else(|| panic!("no finding for {krate}"))
+}
+
+#[test]
+fn scores_for_every_cvss_version_and_unscorable_vectors() {
+    let (_, fs) = run_with("", "2026-11-23");
+    assert_eq!(
+        by_crate(&fs, "demo-critical")["properties"]["cvss_score"],
+        9.8
+    );
+    assert_eq!(by_crate(&fs, "demo-v4")["properties"]["cvss_score"], 9.3);
+    assert_eq!(
+        by_crate(&fs, "demo-v4")["properties"]["severity"],
+        "critical"
+    );
+    assert_eq!(
+        by_crate(&fs, "demo-low")["properties"]["cvss_score"],
+        2.1,
+        "a v2 vector"
+    );
+    let bad = by_crate(&fs, "demo-badcvss");
+    assert!(
+        bad["properties"]["cvss_score"].is_null(),
+        "unscorable vector: loaded, unscored"
+    );
+    assert!(bad["message"].as_str().unwrap().contains("(unscored)"));
+    // Withdrawn advisories never match: demo-critical has exactly one finding.
+    assert_eq!(
+        fs.iter()
+            .filter(|f| f["package"]["name"] == "demo-critical")
+            .count(),
+        1
+    );
+    let out = run_strings(&with(LOCK, &["--today", "2026-11-23"]));
+    assert!(
+        out.stderr.contains("RUSTSEC-9999-0003.md: CVSS vector"),
+        "the warning names the file: {}",
+        out.stderr
+    );
+}
+
+#[test]
+fn threshold_and_unscored() {
+    let (_, fs) = run_with("[advisories]\nfail-on-cvss = 9.5\n", "2026-11-23");
+    assert_eq!(by_crate(&fs, "demo-critical")["level"], "deny");
+    assert_eq!(
+        by_crate(&fs, "demo-v4")["level"],
+        "warn",
+        "9.3 is below 9.5"
+    );
+    assert_eq!(
+        by_crate(&fs, "demo-badcvss")["level"],
+        "deny",
+        "unscored counts as relevant by default"
+    );
+    let (_, fs) = run_with(
+        "[advisories]\nfail-on-cvss = 9.5\nunscored = \"warn\"\nbelow-threshold = \"info\"\n",
+        "2026-11-23",
+    );
+    assert_eq!(by_crate(&fs, "demo-badcvss")["level"], "info");
+    assert_eq!(by_crate(&fs, "demo-v4")["level"], "info");
+}
+
+#[test]
+fn patch_sla_window_boundaries() {
+    // RUSTSEC-9999-0001 (critical) is dated 2026-11-10: a 7-day window ends 2026-11-17.
+    let sla = "[advisories.patch-sla]\ncritical = \"7d\"\nhigh = \"30d\"\nmedium = \"90d\"\nlow = \"180d\"\nunscored = \"30d\"\n";
+    let level = |today: &str| {
+        let (_, fs) = run_with(sla, today);
+        let f = by_crate(&fs, "demo-critical").clone();
+        (
+            f["level"].as_str().unwrap().to_string(),
+            f["properties"].clone(),
+        )
+    };
+    let (l, p) = level("2026-11-16");
+    assert_eq!((l.as_str(), p["days_left"].as_i64()), ("warn", Some(1)));
+    let (l, p) = level("2026-11-17");
+    assert_eq!(
+        (l.as_str(), p["days_left"].as_i64()),
+        ("warn", Some(0)),
+        "the deadline day is still inside"
+    );
+    let (l, p) = level("2026-11-18");
+    assert_eq!((l.as_str(), p["days_overdue"].as_i64()), ("deny", Some(1)));
+    assert_eq!(p["deadline"], "2026-11-17");
+    // Without patch-sla a relevant vulnerability denies at once.
+    let (_, fs) = run_with("", "2026-11-11");
+    assert_eq!(by_crate(&fs, "demo-critical")["level"], "deny");
+}
+
+#[test]
+fn informational_scope_and_level() {
+    let (_, fs) = run_with(
+        "[advisories.unmaintained]\nlevel = \"deny\"\nscope = \"direct\"\n",
+        "2026-11-23",
+    );
+    assert_eq!(by_crate(&fs, "demo-old")["rule"], "advisory-unmaintained");
+    assert_eq!(by_crate(&fs, "demo-old")["level"], "deny");
+}
+
+#[test]
+fn remediation_lines() {
+    let (_, fs) = run_with("", "2026-11-23");
+    assert_eq!(
+        by_crate(&fs, "demo-critical")["fix"],
+        "cargo update -p demo-critical@1.0.0 --precise 1.0.1  (patched: >= 1.0.1)"
+    );
+    let v4 = by_crate(&fs, "demo-v4")["fix"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        v4.contains("semver-incompatible") && v4.contains("`wrapper`"),
+        "{v4}"
+    );
+}
+
+#[test]
+fn waiver_by_advisory_id_and_exposure_cap() {
+    let (code, fs) = run_with(
+        "[[waivers]]\nid = \"RUSTSEC-9999-0001\"\nreason = \"not reachable\"\nexpires = 2027-01-01\n[[waivers]]\nid = \"RUSTSEC-9999-0002\"\nreason = \"x\"\nexpires = 2027-01-01\n[[waivers]]\nid = \"RUSTSEC-9999-0003\"\nreason = \"x\"\nexpires = 2027-01-01\n[[waivers]]\nid = \"RUSTSEC-9999-0004\"\nreason = \"x\"\nexpires = 2027-01-01\n",
+        "2026-11-23",
+    );
+    assert_eq!(code, 0, "every vulnerability is waived");
+    assert_eq!(
+        by_crate(&fs, "demo-critical")["waived"]["reason"],
+        "not reachable"
+    );
+    // Exposure: the fixture's ryu is dev-only; a critical advisory on it is capped.
+    let out = run_strings(&with(
+        WS_BASIC,
+        &[
+            "--advisory-db",
+            "testdata/advisory-db-mini",
+            "--format",
+            "json",
+            "-A",
+            "ban-denied-crate",
+        ],
+    ));
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "advisory-vulnerability")
+        .unwrap();
+    assert_eq!(
+        (
+            f["exposure"].as_str(),
+            f["level"].as_str(),
+            f["level_source"].as_str()
+        ),
+        (Some("dev-only"), Some("warn"), Some("exposure-cap"))
+    );
+}
+
+#[test]
+fn human_report_with_several_vulnerabilities() {
+    let out = run_strings(&with(LOCK, &["--today", "2026-11-23"]));
+    assert_eq!(out.code, 1);
+    insta::assert_snapshot!("lock_vulns_human", out.stdout);
+}
+
+#[test]
+fn missing_or_corrupt_db_fails_closed() {
+    let out = run_strings(&with(&LOCK[..4], &["--advisory-db", "testdata/no-such-db"]));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no-such-db"), "{}", out.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let adv = dir.path().join("crates/x");
+    std::fs::create_dir_all(&adv).unwrap();
+    std::fs::write(adv.join("RUSTSEC-2000-0001.md"), "```toml\n[advisory]\nid = \"RUSTSEC-2000-0001\"\npackage = \"x\"\ndate = \"2000-01-01\"\n\n[versions]\npatched = [\"nonsense\"\n```\n").unwrap();
+    let out = run_strings(&with(
+        &LOCK[..4],
+        &["--advisory-db", dir.path().to_str().unwrap()],
+    ));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("RUSTSEC-2000-0001.md:"),
+        "{}",
+        out.stderr
+    );
+    std::fs::write(
+        adv.join("RUSTSEC-2000-0001.md"),
+        "```toml\n[advisory]\nid = \"RUSTSEC-2000-0001\"\npackage = \"x\"\n```\n",
+    )
+    .unwrap();
+    let out = run_strings(&with(
+        &LOCK[..4],
+        &["--advisory-db", dir.path().to_str().unwrap()],
+    ));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("missing field `date`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn embedded_snapshot_matches_the_shared_db() {
+    let Some(shared) = shared() else { return };
+    let embedded = depgate::advisories::store::embedded().unwrap();
+    let dir = depgate::advisories::AdvisoryDb::load(&shared.join("advisory-db")).unwrap();
+    assert_eq!(embedded.info.commit, dir.info.commit);
+    let ids = |db: &depgate::advisories::AdvisoryDb| {
+        db.advisories
+            .iter()
+            .map(|a| a.id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&embedded), ids(&dir));
+}
