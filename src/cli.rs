@@ -71,6 +71,8 @@ pub enum PolicyCommand {
         #[arg(long)]
         policy: Option<PathBuf>,
     },
+    /// Print every policy key with its type and meaning (Markdown).
+    Keys,
 }
 
 #[derive(Debug, Subcommand)]
@@ -314,6 +316,7 @@ fn cmd_policy(cmd: &PolicyCommand) -> crate::policy::show::Request {
     match cmd {
         PolicyCommand::Check { file } => crate::policy::show::Request::Check(file.clone()),
         PolicyCommand::Show { policy } => crate::policy::show::Request::Show(policy.clone()),
+        PolicyCommand::Keys => crate::policy::show::Request::Keys,
     }
 }
 

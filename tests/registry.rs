@@ -151,3 +151,67 @@ fn scan_inputs_are_shareable_across_threads() {
     assert_send_sync::<depgate::policy::Policy>();
     assert_send_sync::<depgate::decide::Outcome>();
 }
+
+#[test]
+fn readme_documents_every_key_flag_command_and_rule() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let mut keys = Vec::new();
+    depgate::policy::schema::key_reference(&depgate::policy::root_fields(), "", &mut keys);
+    for (key, _, _) in keys {
+        assert!(
+            readme.contains(&format!("`{key}`")),
+            "README lacks policy key `{key}`"
+        );
+    }
+    use clap::CommandFactory;
+    let cli = depgate::cli::Cli::command();
+    let check = cli.find_subcommand("check").unwrap();
+    for arg in check.get_arguments() {
+        if let Some(long) = arg.get_long() {
+            assert!(
+                readme.contains(&format!("--{long}")),
+                "README lacks `--{long}`"
+            );
+        }
+        if let Some(short) = arg.get_short() {
+            assert!(
+                readme.contains(&format!("-{short} ")),
+                "README lacks `-{short}`"
+            );
+        }
+    }
+    for sub in cli.get_subcommands() {
+        assert!(
+            readme.contains(&format!("depgate {}", sub.get_name())),
+            "README lacks `depgate {}`",
+            sub.get_name()
+        );
+    }
+    for r in depgate::rules::ALL {
+        assert!(
+            readme.contains(&format!("`{}`", r.id)),
+            "README lacks rule `{}`",
+            r.id
+        );
+    }
+    let first_block = readme.split("```sh").nth(1).unwrap();
+    assert!(
+        first_block.contains("cargo run --release -- check") && first_block.contains("cargo test")
+    );
+}
+
+#[test]
+fn notice_attributes_every_cc_by_advisory() {
+    let Some(shared) = shared() else { return };
+    let notice = std::fs::read_to_string(repo().join("NOTICE")).unwrap();
+    let db = depgate::advisories::AdvisoryDb::load(&shared.join("advisory-db")).unwrap();
+    let cc: Vec<_> = db
+        .advisories
+        .iter()
+        .filter(|a| a.license == "CC-BY-4.0")
+        .collect();
+    assert_eq!(cc.len(), 21);
+    for a in cc {
+        assert!(notice.contains(&a.id), "NOTICE lacks {}", a.id);
+    }
+}

@@ -262,6 +262,48 @@ impl Validator<'_> {
     }
 }
 
+/// Every key path with its type and description, depth first:
+/// `("bans.deny[].crate", "string", "crate name")`.
+pub fn key_reference(
+    fields: &[Field],
+    prefix: &str,
+    out: &mut Vec<(String, String, &'static str)>,
+) {
+    for f in fields {
+        let path = if prefix.is_empty() {
+            f.key.to_string()
+        } else {
+            format!("{prefix}.{}", f.key)
+        };
+        let ty = match f.ty {
+            Ty::Str => "string".to_string(),
+            Ty::Bool => "boolean".to_string(),
+            Ty::Int => "integer".to_string(),
+            Ty::Float => "number".to_string(),
+            Ty::Level => "level".to_string(),
+            Ty::OneOf(o) => o
+                .iter()
+                .map(|x| format!("\"{x}\""))
+                .collect::<Vec<_>>()
+                .join(" \\| "),
+            Ty::Date => "date".to_string(),
+            Ty::Duration => "duration".to_string(),
+            Ty::StrList => "array of strings".to_string(),
+            Ty::VersionReq => "version requirement".to_string(),
+            Ty::Table(_) => "table".to_string(),
+            Ty::Tables(_) => "array of tables".to_string(),
+            Ty::RuleLevels => "table: rule id = level".to_string(),
+        };
+        let required = if f.required { " (required)" } else { "" };
+        out.push((path.clone(), format!("{ty}{required}"), f.doc));
+        match f.ty {
+            Ty::Table(sub) => key_reference(sub, &path, out),
+            Ty::Tables(sub) => key_reference(sub, &format!("{path}[]"), out),
+            _ => {}
+        }
+    }
+}
+
 /// Days in a duration such as `30d` or `2w`.
 pub fn parse_days(s: &str) -> Option<i64> {
     let (num, unit) = s.split_at(s.len().checked_sub(1)?);

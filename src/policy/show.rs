@@ -12,6 +12,7 @@ use std::path::PathBuf;
 pub enum Request {
     Check(Option<PathBuf>),
     Show(Option<PathBuf>),
+    Keys,
 }
 
 fn load(file: Option<PathBuf>) -> Result<Policy> {
@@ -32,6 +33,7 @@ pub fn run(req: Request, _verbose: bool) -> Result<u8> {
             let p = load(file)?;
             crate::cli::print_stdout(&show(&p));
         }
+        Request::Keys => crate::cli::print_stdout(&keys_table()),
     }
     Ok(EXIT_PASS)
 }
@@ -119,4 +121,15 @@ fn inline(node: &Node) -> String {
             format!("{{ {} }}", parts.join(", "))
         }
     }
+}
+
+/// Every policy key as a Markdown table (the README's policy reference).
+pub fn keys_table() -> String {
+    let mut rows = Vec::new();
+    super::schema::key_reference(&super::root_fields(), "", &mut rows);
+    let mut out = String::from("| key | type | meaning |\n|---|---|---|\n");
+    for (key, ty, doc) in rows {
+        let _ = writeln!(out, "| `{key}` | {ty} | {doc} |");
+    }
+    out
 }
