@@ -86,6 +86,12 @@ pub enum DbCommand {
         #[arg(long, env = "DEPGATE_TODAY", value_name = "DATE")]
         today: Option<String>,
     },
+    /// Download the advisory database into the cache ($DEPGATE_HOME/advisory-db).
+    Update {
+        /// Archive URL (a .tar.gz of the advisory-db repository).
+        #[arg(long, default_value = crate::advisories::fetch::DEFAULT_URL)]
+        url: String,
+    },
     /// Write the compressed snapshot that is embedded in the binary.
     Snapshot {
         /// The advisory-db directory to bundle.
@@ -301,6 +307,17 @@ fn db_command(cmd: &DbCommand) -> Result<u8> {
                 r.age_days,
                 r.advisories,
                 r.warnings.len(),
+            ));
+            Ok(EXIT_PASS)
+        }
+        DbCommand::Update { url } => {
+            let cache = crate::advisories::store::cache_dir()
+                .ok_or_else(|| Error::Usage("no cache directory: set DEPGATE_HOME".into()))?;
+            let db = crate::advisories::fetch::update(url, &cache, Date::today_utc())?;
+            print_stdout(&format!(
+                "updated {}: {} advisories\n",
+                cache.display(),
+                db.advisories.len()
             ));
             Ok(EXIT_PASS)
         }

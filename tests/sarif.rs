@@ -57,13 +57,17 @@ fn fixture_sarif_is_valid_and_complete() {
     }
     assert_eq!(run["automationDetails"]["id"], "depgate/testdata/ws-basic/");
     let results = run["results"].as_array().unwrap();
-    assert_eq!(results.len(), 4);
+    assert_eq!(
+        results.len(),
+        5,
+        "four fixture findings and the stale embedded DB"
+    );
     for r in results {
         let loc = &r["locations"][0]["physicalLocation"];
         let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
         assert!(!uri.starts_with('/') && !uri.contains('\\'), "{uri}");
         assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
-        assert!(loc["region"]["startLine"].as_u64().unwrap() > 1);
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
         assert_eq!(
             r["partialFingerprints"]["primaryLocationLineHash"]
                 .as_str()

@@ -4,6 +4,7 @@
 //! `crate::checks::advisories`.
 
 pub mod db;
+pub mod fetch;
 pub mod matching;
 pub mod store;
 pub mod version_range;

@@ -72,7 +72,7 @@ fn location(loc: &Location) -> Option<Value> {
     }))
 }
 
-fn result(f: &Finding, rule_index: usize) -> Value {
+fn result(f: &Finding, rule_index: usize, fallback: Option<&str>) -> Value {
     let mut text = f.message.clone();
     if let Some(fix) = &f.fix {
         text.push_str(&format!(". Fix: {fix}"));
@@ -90,7 +90,17 @@ fn result(f: &Finding, rule_index: usize) -> Value {
             "paths": f.paths,
         },
     });
-    if let Some(first) = locs.next() {
+    // GitHub needs a location on every result: a finding about a built-in
+    // preset (no repository file) points at the workspace's Cargo.lock.
+    let fallback = fallback.and_then(|path| {
+        location(&Location {
+            path: path.to_string(),
+            line: 1,
+            column: 1,
+            label: "workspace".into(),
+        })
+    });
+    if let Some(first) = locs.next().or(fallback) {
         r["locations"] = json!([first]);
     }
     let related: Vec<Value> = locs
@@ -120,7 +130,13 @@ pub fn render(report: &Report, category: Option<&str>) -> String {
     let mut results: Vec<Value> = report
         .findings
         .iter()
-        .map(|f| result(f, rules.iter().position(|r| r.id == f.rule).unwrap_or(0)))
+        .map(|f| {
+            result(
+                f,
+                rules.iter().position(|r| r.id == f.rule).unwrap_or(0),
+                report.workspace.lockfile.as_deref(),
+            )
+        })
         .collect();
     let mut notifications = Vec::new();
     if results.len() > MAX_RESULTS {
