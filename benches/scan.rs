@@ -49,6 +49,7 @@ fn main() {
         let shared = depgate::scan::Shared {
             policy: &policy,
             db: Some(&db),
+            index: None,
             today,
             cli: &[],
             fail_on: None,

@@ -388,9 +388,28 @@ fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
     for w in &db.warnings {
         eprintln!("warning: {w}");
     }
+    let index = policy.advisories.yanked.map(|_| {
+        let names = graph
+            .packages()
+            .filter(|(_, p)| p.source.is_crates_io())
+            .map(|(_, p)| p.name.as_str());
+        let home = crate::advisories::index_cache::cargo_home().unwrap_or_default();
+        crate::advisories::index_cache::load(&home, names)
+    });
+    if let Some(ix) = &index {
+        if !ix.missing.is_empty() {
+            let list: Vec<&str> = ix.missing.iter().map(String::as_str).collect();
+            eprintln!(
+                "warning: {} crates are not in the local cargo index cache, so whether they are yanked is unknown: {}",
+                list.len(),
+                list.join(", ")
+            );
+        }
+    }
     let shared = Shared {
         policy: &policy,
         db: Some(&db),
+        index: index.as_ref(),
         today,
         cli: &levels,
         fail_on,

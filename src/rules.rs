@@ -42,6 +42,7 @@ pub static ALL: &[&Rule] = &[
     &crate::checks::advisories::UNMAINTAINED,
     &crate::checks::advisories::UNSOUND,
     &crate::checks::advisories::NOTICE,
+    &crate::checks::advisories::YANKED,
     &crate::checks::advisories::DB_STALE,
     &crate::checks::sources::REGISTRY_NOT_ALLOWED,
     &crate::checks::sources::GIT_UNPINNED,

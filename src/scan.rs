@@ -106,6 +106,7 @@ fn workspace_root_of(json: &str) -> Option<PathBuf> {
 pub struct Shared<'a> {
     pub policy: &'a Policy,
     pub db: Option<&'a crate::advisories::AdvisoryDb>,
+    pub index: Option<&'a crate::advisories::index_cache::IndexCache>,
     pub today: Date,
     pub cli: &'a [CliLevel],
     pub fail_on: Option<Level>,
@@ -118,6 +119,7 @@ pub fn scan(graph: &Graph, shared: &Shared<'_>) -> Outcome {
         policy: shared.policy,
         today: shared.today,
         db: shared.db,
+        index: shared.index,
     };
     let workspace = graph.workspace_key();
     let input = DecideInput {

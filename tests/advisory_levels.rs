@@ -254,3 +254,60 @@ fn embedded_snapshot_matches_the_shared_db() {
     };
     assert_eq!(ids(&embedded), ids(&dir));
 }
+
+#[test]
+fn yanked_from_the_local_index_cache_only_when_enabled() {
+    let home = tempfile::tempdir().unwrap();
+    let cache = home
+        .path()
+        .join("cargo-home/registry/index/index.crates.io-test/.cache/de/mo");
+    std::fs::create_dir_all(&cache).unwrap();
+    let mut bytes = vec![3u8, 2, 0, 0, 0];
+    bytes.extend_from_slice(b"Unknown\0");
+    bytes.extend_from_slice(
+        b"1.0.0\0{\"name\":\"demo-critical\",\"vers\":\"1.0.0\",\"yanked\":true}\0",
+    );
+    std::fs::write(cache.join("demo-critical"), bytes).unwrap();
+    let policy = home.path().join("p.toml");
+    std::fs::write(
+        &policy,
+        "[advisories.yanked]\nlevel = \"deny\"\nsource = \"cargo-index-cache\"\n",
+    )
+    .unwrap();
+    let args = with(
+        LOCK,
+        &[
+            "--today",
+            "2026-11-23",
+            "--format",
+            "json",
+            "--policy",
+            policy.to_str().unwrap(),
+        ],
+    );
+    let out = run(depgate(home.path()).args(&args));
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let yanked: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "advisory-yanked")
+        .collect();
+    assert_eq!(yanked.len(), 1);
+    assert_eq!(
+        (
+            yanked[0]["package"]["name"].as_str(),
+            yanked[0]["level"].as_str()
+        ),
+        (Some("demo-critical"), Some("deny"))
+    );
+    assert!(
+        out.stderr.contains("not in the local cargo index cache") && out.stderr.contains("demo-v4"),
+        "{}",
+        out.stderr
+    );
+    // Off by default: the same cache gives no finding.
+    let out =
+        run(depgate(home.path()).args(with(LOCK, &["--today", "2026-11-23", "--format", "json"])));
+    assert!(!out.stdout.contains("advisory-yanked"));
+}

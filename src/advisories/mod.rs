@@ -5,6 +5,7 @@
 
 pub mod db;
 pub mod fetch;
+pub mod index_cache;
 pub mod matching;
 pub mod store;
 pub mod version_range;

@@ -57,6 +57,15 @@ crate::rule!(
     "A package has an informational RustSec notice."
 );
 crate::rule!(
+    YANKED,
+    "advisory-yanked",
+    "AdvisoryYanked",
+    "advisories",
+    Warn,
+    true,
+    "A package version was yanked from crates.io (per the local cargo index cache)."
+);
+crate::rule!(
     DB_STALE,
     "advisory-db-stale",
     "AdvisoryDbStale",
@@ -101,6 +110,15 @@ const SLA_FIELDS: &[Field] = &[
     ),
 ];
 
+const YANKED_FIELDS: &[Field] = &[
+    Field::new("level", Ty::Level, "level of advisory-yanked findings"),
+    Field::new(
+        "source",
+        Ty::OneOf(&["cargo-index-cache", "none"]),
+        "where yanked status comes from; `none` (default) disables the check",
+    ),
+];
+
 const FIELDS: &[Field] = &[
     Field::new(
         "fail-on-cvss",
@@ -140,6 +158,11 @@ const FIELDS: &[Field] = &[
     Field::new("unsound", Ty::Table(INFO_FIELDS), "unsound advisories"),
     Field::new("notice", Ty::Table(INFO_FIELDS), "notice advisories"),
     Field::new(
+        "yanked",
+        Ty::Table(YANKED_FIELDS),
+        "yanked releases, from the local cargo index cache only",
+    ),
+    Field::new(
         "exposure",
         Ty::Table(EXPOSURE_FIELDS),
         "exposure caps for this family",
@@ -165,6 +188,8 @@ pub struct Config {
     pub unmaintained: InfoPolicy,
     pub unsound: InfoPolicy,
     pub notice: InfoPolicy,
+    /// `Some(level)` when yanked releases are checked (from the index cache).
+    pub yanked: Option<Level>,
 }
 
 impl Config {
@@ -197,6 +222,9 @@ impl Config {
             unmaintained: info("unmaintained", UNMAINTAINED.default_level),
             unsound: info("unsound", UNSOUND.default_level),
             notice: info("notice", NOTICE.default_level),
+            yanked: (get(&["yanked", "source"]).and_then(Node::as_str)
+                == Some("cargo-index-cache"))
+            .then(|| level(&["yanked", "level"], YANKED.default_level)),
         }
     }
 }
@@ -217,6 +245,23 @@ fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
                 Some(kind) => informational(ctx, cfg, ix, a, kind),
             };
             out.extend(finding);
+        }
+    }
+    if let (Some(level), Some(index)) = (cfg.yanked, ctx.index) {
+        for (ix, pkg) in g.packages() {
+            if pkg.source.is_crates_io()
+                && index.is_yanked(&pkg.name, &pkg.version.to_string()) == Some(true)
+            {
+                let mut f = ctx.package_finding(
+                    &YANKED,
+                    ix,
+                    "yanked",
+                    format!("`{} {}` was yanked from crates.io", pkg.name, pkg.version),
+                );
+                f.level = level;
+                f.fix = Some(format!("cargo update -p {}@{}", pkg.name, pkg.version));
+                out.push(f);
+            }
         }
     }
     if let Some(max) = cfg.max_db_age {

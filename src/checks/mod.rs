@@ -26,6 +26,8 @@ pub struct ScanContext<'a> {
     pub today: Date,
     /// The advisory database; `None` only when advisories are not checked.
     pub db: Option<&'a crate::advisories::AdvisoryDb>,
+    /// Yanked status from the local cargo index cache, when the policy asks.
+    pub index: Option<&'a crate::advisories::index_cache::IndexCache>,
 }
 
 pub struct Family {

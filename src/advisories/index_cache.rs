@@ -1,0 +1,123 @@
+//! Yanked releases, read from cargo's local registry index cache
+//! (`$CARGO_HOME/registry/index/*/.cache/`), never from the network. Only
+//! used when the policy opts in (`advisories.yanked.source =
+//! "cargo-index-cache"`), so results never depend silently on what a
+//! machine happens to have cached; crates missing from the cache are
+//! listed, not guessed.
+//!
+//! Cache file format (cargo's `index/cache.rs`): one byte cache version,
+//! a little-endian u32 index format version, the index version string and
+//! a NUL, then pairs of `version NUL json NUL`.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default)]
+pub struct IndexCache {
+    /// (name, version) → yanked.
+    yanked: HashMap<(String, String), bool>,
+    /// Crates with no cache file.
+    pub missing: BTreeSet<String>,
+    /// The cache directories read.
+    pub dirs: Vec<PathBuf>,
+}
+
+impl IndexCache {
+    pub fn is_yanked(&self, name: &str, version: &str) -> Option<bool> {
+        self.yanked
+            .get(&(name.to_string(), version.to_string()))
+            .copied()
+    }
+}
+
+/// `$CARGO_HOME`, else `~/.cargo`.
+pub fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+}
+
+/// Cargo's index path for a crate name (`ab/cd/abcd…`, `3/a/abc`, …).
+fn relative_path(name: &str) -> PathBuf {
+    let n = name.to_lowercase();
+    match n.len() {
+        1 => PathBuf::from("1").join(&n),
+        2 => PathBuf::from("2").join(&n),
+        3 => PathBuf::from("3").join(&n[..1]).join(&n),
+        _ => PathBuf::from(&n[..2]).join(&n[2..4]).join(&n),
+    }
+}
+
+fn parse_entries(bytes: &[u8], name: &str, out: &mut HashMap<(String, String), bool>) {
+    // Header: cache version, u32 index version, index version string + NUL.
+    let Some(rest) = bytes.get(5..) else { return };
+    let mut parts = rest.split(|b| *b == 0);
+    let _index_version = parts.next();
+    while let (Some(version), Some(json)) = (parts.next(), parts.next()) {
+        let (Ok(version), Ok(value)) = (
+            std::str::from_utf8(version),
+            serde_json::from_slice::<serde_json::Value>(json),
+        ) else {
+            continue;
+        };
+        let yanked = value
+            .get("yanked")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false);
+        out.insert((name.to_string(), version.to_string()), yanked);
+    }
+}
+
+/// Reads the cache entries of the given crate names.
+pub fn load<'a>(cargo_home: &Path, names: impl IntoIterator<Item = &'a str>) -> IndexCache {
+    let mut cache = IndexCache::default();
+    let index = cargo_home.join("registry/index");
+    if let Ok(entries) = std::fs::read_dir(&index) {
+        let mut dirs: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path().join(".cache"))
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        cache.dirs = dirs;
+    }
+    for name in names.into_iter().collect::<BTreeSet<_>>() {
+        let mut found = false;
+        for dir in &cache.dirs {
+            if let Ok(bytes) = std::fs::read(dir.join(relative_path(name))) {
+                parse_entries(&bytes, name, &mut cache.yanked);
+                found = true;
+            }
+        }
+        if !found {
+            cache.missing.insert(name.to_string());
+        }
+    }
+    cache
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_paths() {
+        assert_eq!(relative_path("a"), PathBuf::from("1/a"));
+        assert_eq!(relative_path("ab"), PathBuf::from("2/ab"));
+        assert_eq!(relative_path("syn"), PathBuf::from("3/s/syn"));
+        assert_eq!(relative_path("Itoa"), PathBuf::from("it/oa/itoa"));
+    }
+
+    #[test]
+    fn parses_cache_entries() {
+        let mut bytes = vec![3u8, 2, 0, 0, 0];
+        bytes.extend_from_slice(b"Unknown\0");
+        bytes.extend_from_slice(b"1.0.0\0{\"name\":\"x\",\"vers\":\"1.0.0\",\"yanked\":true}\0");
+        bytes.extend_from_slice(b"1.0.1\0{\"name\":\"x\",\"vers\":\"1.0.1\",\"yanked\":false}\0");
+        let mut out = HashMap::new();
+        parse_entries(&bytes, "x", &mut out);
+        assert_eq!(out.get(&("x".into(), "1.0.0".into())), Some(&true));
+        assert_eq!(out.get(&("x".into(), "1.0.1".into())), Some(&false));
+    }
+}
