@@ -56,7 +56,12 @@ pub fn load_workspace(input: &WorkspaceInput) -> Result<Graph> {
             .unwrap_or_else(|| start.join("Cargo.lock"));
         let base = find_repo_root(&start).unwrap_or_else(|| start.clone());
         let src = read_text(&lock_path, &base)?;
-        return lockfile::load_graph(src, start);
+        // Lockfile mode knows no edge conditions, but --target still
+        // selects `affected.os/arch` for advisories: validate it the same way.
+        crate::graph::targets::Platforms::new(&input.targets)?;
+        let mut graph = lockfile::load_graph(src, start)?;
+        graph.targets = input.targets.clone();
+        return Ok(graph);
     }
     let json_src = match &input.metadata_path {
         Some(p) => read_text(p, &start)?,

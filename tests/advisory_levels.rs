@@ -311,3 +311,41 @@ fn yanked_from_the_local_index_cache_only_when_enabled() {
         run(depgate(home.path()).args(with(LOCK, &["--today", "2026-11-23", "--format", "json"])));
     assert!(!out.stdout.contains("advisory-yanked"));
 }
+
+#[test]
+fn pre_parsed_cache_is_built_and_invalidated_when_the_directory_changes() {
+    let Some(shared) = shared() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let db_dir = tmp.path().join("db");
+    let status = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(shared.join("advisory-db"))
+        .arg(&db_dir)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let cache = tmp.path().join("cache");
+    let first = depgate::advisories::AdvisoryDb::load_cached(&db_dir, Some(&cache)).unwrap();
+    assert!(!first.info.from_cache);
+    let second = depgate::advisories::AdvisoryDb::load_cached(&db_dir, Some(&cache)).unwrap();
+    assert!(
+        second.info.from_cache,
+        "the second load uses the pre-parsed cache"
+    );
+    assert_eq!(
+        serde_json::to_string(&first.advisories).unwrap(),
+        serde_json::to_string(&second.advisories).unwrap()
+    );
+    // Add one advisory: the cache must not be used.
+    let file = db_dir.join("crates/demo/RUSTSEC-9999-0001.md");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, "```toml\n[advisory]\nid = \"RUSTSEC-9999-0001\"\npackage = \"demo\"\ndate = \"2026-01-01\"\n```\n\n# t\n").unwrap();
+    let third = depgate::advisories::AdvisoryDb::load_cached(&db_dir, Some(&cache)).unwrap();
+    assert!(!third.info.from_cache);
+    assert_eq!(third.advisories.len(), first.advisories.len() + 1);
+    // Change a file's content in place (same name): also a miss.
+    std::fs::write(&file, "```toml\n[advisory]\nid = \"RUSTSEC-9999-0001\"\npackage = \"demo2\"\ndate = \"2026-01-01\"\n```\n\n# t\n").unwrap();
+    let fourth = depgate::advisories::AdvisoryDb::load_cached(&db_dir, Some(&cache)).unwrap();
+    assert!(!fourth.info.from_cache);
+    assert!(fourth.for_package("demo2").next().is_some());
+}

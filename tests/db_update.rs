@@ -142,13 +142,14 @@ fn update_installs_and_failures_keep_the_old_db() {
         );
     }
     assert!(!home.path().join("evil.txt").exists() && !Path::new("/tmp/depgate-evil.txt").exists());
-    let leftovers: Vec<_> = std::fs::read_dir(home.path().join("depgate-home"))
+    let mut leftovers: Vec<_> = std::fs::read_dir(home.path().join("depgate-home"))
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
+    leftovers.sort();
     assert_eq!(
         leftovers,
-        ["advisory-db"],
+        ["advisory-db", "db-cache"],
         "no staging directories left behind"
     );
     server.join().unwrap();

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// An informational advisory's kind; `None` on the advisory means a vulnerability.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Informational {
     Unmaintained,
@@ -28,12 +28,12 @@ pub enum Informational {
 }
 
 /// A parsed CVSS vector with its base score and severity.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Score {
     pub vector: String,
     pub score: f64,
     /// `none`, `low`, `medium`, `high` or `critical`.
-    pub severity: &'static str,
+    pub severity: String,
 }
 
 impl Score {
@@ -48,12 +48,13 @@ impl Score {
                 cvss::Severity::Medium => "medium",
                 cvss::Severity::High => "high",
                 cvss::Severity::Critical => "critical",
-            },
+            }
+            .to_string(),
         })
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Advisory {
     pub id: String,
     pub package: String,
@@ -75,7 +76,7 @@ pub struct Advisory {
     /// A registry source other than crates.io, when the advisory names one.
     pub source: Option<String>,
     /// `crates` or `rust`.
-    pub collection: &'static str,
+    pub collection: String,
     pub license: String,
     /// Repository-relative file the advisory came from.
     pub file: String,
@@ -122,16 +123,19 @@ struct RawAffected {
 }
 
 /// Where a loaded database came from, and how old it is.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DbInfo {
     /// `directory`, `cache` or `embedded`.
-    pub kind: &'static str,
+    pub kind: String,
     pub path: Option<String>,
     /// The advisory-db commit, when known.
     pub commit: Option<String>,
     /// The commit date, else the newest advisory date.
     pub date: Date,
     pub advisories: usize,
+    /// Whether this load came from the pre-parsed cache.
+    #[serde(default)]
+    pub from_cache: bool,
 }
 
 #[derive(Debug)]
@@ -146,26 +150,55 @@ pub struct AdvisoryDb {
 impl AdvisoryDb {
     /// Loads a database directory (`crates/` and `rust/` inside it).
     pub fn load(dir: &Path) -> Result<AdvisoryDb> {
+        AdvisoryDb::load_cached(dir, None)
+    }
+
+    /// Like [`AdvisoryDb::load`], with a pre-parsed cache in `cache_dir`:
+    /// reused while every advisory file has the same path, size and
+    /// modification time, rebuilt (and rewritten) otherwise.
+    pub fn load_cached(dir: &Path, cache_dir: Option<&Path>) -> Result<AdvisoryDb> {
         let mut files = Vec::new();
+        if !dir.join("crates").is_dir() {
+            return Err(Error::Input(vec![InputProblem {
+                path: dir.display().to_string(),
+                line: 1,
+                column: 1,
+                key: String::new(),
+                message: "not an advisory database: no `crates/` directory".into(),
+                help: Some(
+                    "pass the root of a rustsec/advisory-db checkout with --advisory-db".into(),
+                ),
+            }]));
+        }
+        // One directory per crate: walk them in parallel (the walk and its
+        // `stat`s are most of a warm load).
+        let mut subdirs = Vec::new();
         for collection in ["crates", "rust"] {
-            let root = dir.join(collection);
-            if collection == "crates" && !root.is_dir() {
-                return Err(Error::Input(vec![InputProblem {
-                    path: dir.display().to_string(),
-                    line: 1,
-                    column: 1,
-                    key: String::new(),
-                    message: "not an advisory database: no `crates/` directory".into(),
-                    help: Some(
-                        "pass the root of a rustsec/advisory-db checkout with --advisory-db".into(),
-                    ),
-                }]));
+            if let Ok(entries) = std::fs::read_dir(dir.join(collection)) {
+                for entry in entries {
+                    let entry = entry.map_err(|e| Error::read(dir.join(collection), e))?;
+                    subdirs.push(entry.path());
+                }
             }
-            collect(&root, &mut files)?;
+        }
+        let per_dir: Vec<Vec<(PathBuf, u64, u128)>> = subdirs
+            .par_iter()
+            .map(|d| {
+                let mut out = Vec::new();
+                collect(d, &mut out)?;
+                Ok(out)
+            })
+            .collect::<Result<_>>()?;
+        files.extend(per_dir.into_iter().flatten());
+        files.sort();
+        let (snapshot_commit, snapshot_date) = snapshot_info(dir);
+        let key = super::parsed_cache::key(dir, &files, snapshot_commit.as_deref(), snapshot_date);
+        if let Some(db) = cache_dir.and_then(|c| super::parsed_cache::read(c, dir, &key)) {
+            return Ok(db);
         }
         let texts: Vec<(String, String)> = files
             .into_par_iter()
-            .map(|p| {
+            .map(|(p, _, _)| {
                 let text = std::fs::read_to_string(&p).map_err(|e| Error::read(&p, e))?;
                 let rel = p
                     .strip_prefix(dir)
@@ -175,15 +208,35 @@ impl AdvisoryDb {
                 Ok((rel, text))
             })
             .collect::<Result<_>>()?;
-        let (snapshot_commit, snapshot_date) = snapshot_info(dir);
         let mut db = AdvisoryDb::from_texts(texts, dir.display().to_string())?;
-        db.info.kind = "directory";
+        db.info.kind = "directory".into();
         db.info.path = Some(dir.display().to_string());
         db.info.commit = snapshot_commit;
         if let Some(d) = snapshot_date {
             db.info.date = d;
         }
+        if let Some(c) = cache_dir {
+            super::parsed_cache::write(c, dir, &key, &db);
+        }
         Ok(db)
+    }
+
+    /// Rebuilds the by-package index (after deserializing).
+    pub(crate) fn from_parts(
+        advisories: Vec<Advisory>,
+        warnings: Vec<String>,
+        info: DbInfo,
+    ) -> AdvisoryDb {
+        let mut by_package: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, a) in advisories.iter().enumerate() {
+            by_package.entry(a.package.clone()).or_default().push(i);
+        }
+        AdvisoryDb {
+            advisories,
+            by_package,
+            warnings,
+            info,
+        }
     }
 
     /// Parses advisory files given as (relative path, text) pairs.
@@ -211,28 +264,20 @@ impl AdvisoryDb {
         }
         advisories.sort_by(|a, b| a.id.cmp(&b.id).then(a.file.cmp(&b.file)));
         warnings.sort();
-        let mut by_package: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, a) in advisories.iter().enumerate() {
-            by_package.entry(a.package.clone()).or_default().push(i);
-        }
         let date = advisories.iter().map(|a| a.date).max().unwrap_or(Date {
             year: 1970,
             month: 1,
             day: 1,
         });
         let info = DbInfo {
-            kind: "directory",
+            kind: "directory".into(),
             path: None,
             commit: None,
             date,
             advisories: advisories.len(),
+            from_cache: false,
         };
-        Ok(AdvisoryDb {
-            advisories,
-            by_package,
-            warnings,
-            info,
-        })
+        Ok(AdvisoryDb::from_parts(advisories, warnings, info))
     }
 
     /// Advisories for a crate name (any collection).
@@ -245,19 +290,31 @@ impl AdvisoryDb {
     }
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+/// Advisory files below `dir` with their size and modification time (the
+/// pre-parsed cache's key). Uses the directory entries' types, so no
+/// extra `stat` per entry beyond the one for the file's metadata.
+pub(crate) fn collect(dir: &Path, out: &mut Vec<(PathBuf, u64, u128)>) -> Result<()> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(());
     };
     for entry in entries {
         let entry = entry.map_err(|e| Error::read(dir, e))?;
+        let kind = entry
+            .file_type()
+            .map_err(|e| Error::read(entry.path(), e))?;
         let path = entry.path();
-        if path.is_dir() {
+        if kind.is_dir() {
             collect(&path, out)?;
         } else if path.extension().is_some_and(|e| e == "md")
             && path.file_name().is_some_and(|n| n != "README.md")
         {
-            out.push(path);
+            let meta = entry.metadata().map_err(|e| Error::read(&path, e))?;
+            let mtime = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            out.push((path, meta.len(), mtime));
         }
     }
     Ok(())
@@ -407,7 +464,8 @@ fn parse_file(rel: &str, text: &str, origin: &str) -> Result<(Advisory, Option<S
                 "rust"
             } else {
                 "crates"
-            },
+            }
+            .to_string(),
             license: a.license.unwrap_or_else(|| "CC0-1.0".into()),
             file,
         },

@@ -174,7 +174,7 @@ pub fn install(bytes: &[u8], cache: &Path, today: Date) -> Result<AdvisoryDb> {
     }
     let _ = std::fs::remove_dir_all(&old);
     let mut db = db;
-    db.info.kind = "cache";
+    db.info.kind = "cache".into();
     db.info.path = Some(cache.display().to_string());
     Ok(db)
 }

@@ -7,6 +7,7 @@ pub mod db;
 pub mod fetch;
 pub mod index_cache;
 pub mod matching;
+pub mod parsed_cache;
 pub mod store;
 pub mod version_range;
 

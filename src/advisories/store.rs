@@ -45,12 +45,13 @@ pub fn cache_dir() -> Option<PathBuf> {
 
 /// Opens the database by the documented order.
 pub fn open(explicit: Option<&Path>) -> Result<AdvisoryDb> {
+    let parsed = home().map(|h| h.join("db-cache"));
     if let Some(dir) = explicit {
-        return AdvisoryDb::load(dir);
+        return AdvisoryDb::load_cached(dir, parsed.as_deref());
     }
     if let Some(dir) = cache_dir().filter(|d| d.join("crates").is_dir()) {
-        let mut db = AdvisoryDb::load(&dir)?;
-        db.info.kind = "cache";
+        let mut db = AdvisoryDb::load_cached(&dir, parsed.as_deref())?;
+        db.info.kind = "cache".into();
         return Ok(db);
     }
     embedded()
@@ -75,7 +76,7 @@ pub fn embedded() -> Result<AdvisoryDb> {
         return Err(bad("no advisories".into()));
     }
     let mut db = AdvisoryDb::from_texts(files, "embedded".into())?;
-    db.info.kind = "embedded";
+    db.info.kind = "embedded".into();
     for line in header.lines() {
         if let Some(c) = line.strip_prefix("commit: ") {
             db.info.commit = Some(c.to_string());

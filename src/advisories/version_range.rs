@@ -4,7 +4,7 @@
 //! `1.3.0-alpha` is simply compared by order, so `>= 1.2.3` contains it.
 
 use semver::{Comparator, Op, Prerelease, Version, VersionReq};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One requirement string (`>= 1.2.3, < 2`): the intersection of its comparators.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,6 +157,14 @@ impl VersionRange {
 impl Serialize for VersionRange {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for VersionRange {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<VersionRange, D::Error> {
+        let s = String::deserialize(d)?;
+        VersionRange::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("invalid version requirement `{s}`")))
     }
 }
 

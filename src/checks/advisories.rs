@@ -290,7 +290,7 @@ fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
 }
 
 fn severity_slot(a: &Advisory) -> usize {
-    match a.score.as_ref().map(|s| s.severity) {
+    match a.score.as_ref().map(|s| s.severity.as_str()) {
         Some("critical") => 0,
         Some("high") => 1,
         Some("medium") => 2,

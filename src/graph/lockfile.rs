@@ -12,24 +12,36 @@ use std::collections::{BTreeMap, HashMap};
 use toml::Spanned;
 
 #[derive(Deserialize)]
-struct RawLock {
-    version: Option<Spanned<i64>>,
+pub(crate) struct RawLock {
+    pub(crate) version: Option<Spanned<i64>>,
     #[serde(default)]
-    package: Vec<Spanned<RawPackage>>,
+    pub(crate) package: Vec<Spanned<RawPackage>>,
     /// Lockfile v1 predates v2's per-package `checksum` and stores checksums here.
-    metadata: Option<BTreeMap<String, String>>,
+    pub(crate) metadata: Option<BTreeMap<String, String>>,
     /// Very old v1 lockfiles put the root package in its own table.
-    root: Option<Spanned<RawPackage>>,
+    pub(crate) root: Option<Spanned<RawPackage>>,
 }
 
 #[derive(Deserialize)]
-struct RawPackage {
-    name: String,
-    version: Spanned<String>,
-    source: Option<String>,
-    checksum: Option<String>,
+pub(crate) struct RawPackage {
+    pub(crate) name: String,
+    pub(crate) version: Spanned<String>,
+    pub(crate) source: Option<String>,
+    pub(crate) checksum: Option<String>,
     #[serde(default)]
-    dependencies: Vec<Spanned<String>>,
+    pub(crate) dependencies: Vec<Spanned<String>>,
+}
+
+impl Default for RawPackage {
+    fn default() -> Self {
+        RawPackage {
+            name: String::new(),
+            version: Spanned::new(0..0, String::new()),
+            source: None,
+            checksum: None,
+            dependencies: Vec::new(),
+        }
+    }
 }
 
 /// A parsed Cargo.lock: packages in file order with their lines, and edges.
@@ -61,7 +73,17 @@ impl LockPackage {
 
 /// Parses Cargo.lock text. `src.display` names the file in errors.
 pub fn parse(src: &SourceText) -> Result<Lockfile> {
-    let raw: RawLock = toml::from_str(&src.text).map_err(|e| {
+    let fast = super::lockfile_fast::parse(&src.text);
+    let raw: RawLock = match fast {
+        Some(raw) => raw,
+        None => parse_toml(src)?,
+    };
+    finish(src, raw)
+}
+
+/// The full TOML parser: any layout, and every syntax error's place.
+fn parse_toml(src: &SourceText) -> Result<RawLock> {
+    toml::from_str(&src.text).map_err(|e| {
         let at = e.span().map_or((1, 1), |s| src.line_col(s.start));
         Error::input(
             &src.display,
@@ -69,7 +91,12 @@ pub fn parse(src: &SourceText) -> Result<Lockfile> {
             "",
             format!("invalid TOML: {}", e.message()),
         )
-    })?;
+    })
+}
+
+/// Semantic stage shared by both readers: versions, duplicates, checksums,
+/// and dependency strings resolved to entries.
+fn finish(src: &SourceText, raw: RawLock) -> Result<Lockfile> {
     let version = lock_version(src, &raw)?;
     let v1_checksums = v1_checksum_table(raw.metadata.as_ref());
 
@@ -306,6 +333,44 @@ mod tests {
         assert_eq!(lock.version, 1);
         assert_eq!(lock.packages[1].checksum.as_deref(), Some("abc"));
         assert_eq!(lock.packages[0].dependencies, vec![1]);
+    }
+
+    /// The fast reader and the TOML parser agree on every corpus-like layout.
+    #[test]
+    fn fast_reader_matches_toml_parser() {
+        let text = "# comment\nversion = 3\n\n[[package]]\nname = \"a\"\nversion = \"0.1.0\"\ndependencies = [\n \"b 1.2.3\",\n]\n\n[[package]]\nname = \"b\"\nversion = \"1.2.3\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"ff\"\n";
+        let fast = crate::graph::lockfile_fast::parse(text).expect("canonical layout");
+        let full: RawLock = toml::from_str(text).unwrap();
+        let view = |r: &RawLock| {
+            r.package
+                .iter()
+                .map(|p| {
+                    let q = p.get_ref();
+                    let deps: Vec<_> = q
+                        .dependencies
+                        .iter()
+                        .map(|d| (d.get_ref().clone(), d.span()))
+                        .collect();
+                    (
+                        p.span(),
+                        q.name.clone(),
+                        q.version.get_ref().clone(),
+                        q.version.span(),
+                        q.source.clone(),
+                        q.checksum.clone(),
+                        deps,
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(view(&fast), view(&full));
+        assert_eq!(
+            fast.version.as_ref().map(|v| (*v.get_ref(), v.span())),
+            full.version.as_ref().map(|v| (*v.get_ref(), v.span()))
+        );
+        // Anything unusual goes to the full parser.
+        assert!(crate::graph::lockfile_fast::parse("[[package]]\nname = 'a'\n").is_none());
+        assert!(crate::graph::lockfile_fast::parse("[patch.unused]\n").is_none());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod exposure;
 pub mod lockfile;
+pub mod lockfile_fast;
 pub mod manifest;
 pub mod metadata;
 pub mod source;

@@ -177,7 +177,10 @@ pub fn merge(base: Node, over: Node) -> Node {
                 origin: over.origin,
             }
         }
-        (Value::Array(mut b), Value::Array(o)) if is_tables(&b) && is_tables(&o) => {
+        // An empty array cannot wipe a baseline's tables (`deny = []`).
+        (Value::Array(mut b), Value::Array(o))
+            if is_tables(&b) && (o.is_empty() || is_tables(&o)) =>
+        {
             b.extend(o);
             Node {
                 value: Value::Array(b),
@@ -225,5 +228,21 @@ mod tests {
             .collect();
         assert_eq!(names, vec!["x", "y"]);
         assert_eq!(bans[1].origin.file, "repo.toml");
+    }
+}
+
+#[cfg(test)]
+mod merge_regression {
+    use super::*;
+
+    /// An override's `deny = []` must not drop the baseline's bans.
+    #[test]
+    fn empty_array_does_not_wipe_baseline_tables() {
+        let parse_named =
+            |name: &str, text: &str| parse(&SourceText::new(name, text.to_string())).unwrap();
+        let base = parse_named("base.toml", "[[bans.deny]]\ncrate = \"x\"\n");
+        let over = parse_named("repo.toml", "[bans]\ndeny = []\n");
+        let m = merge(base, over);
+        assert_eq!(m.at(&["bans", "deny"]).unwrap().as_array().len(), 1);
     }
 }

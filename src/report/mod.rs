@@ -66,7 +66,7 @@ pub struct Verdict {
 #[derive(Debug, Clone, Serialize)]
 pub struct DbReport {
     /// `directory`, `cache` or `embedded`.
-    pub kind: &'static str,
+    pub kind: String,
     pub path: Option<String>,
     pub commit: Option<String>,
     pub date: Date,
@@ -79,7 +79,7 @@ pub struct DbReport {
 impl DbReport {
     pub fn new(db: &crate::advisories::AdvisoryDb, today: Date) -> DbReport {
         DbReport {
-            kind: db.info.kind,
+            kind: db.info.kind.clone(),
             path: db.info.path.clone(),
             commit: db.info.commit.clone(),
             date: db.info.date,
