@@ -349,3 +349,37 @@ fn pre_parsed_cache_is_built_and_invalidated_when_the_directory_changes() {
     assert!(!fourth.info.from_cache);
     assert!(fourth.for_package("demo2").next().is_some());
 }
+
+#[test]
+fn affected_os_narrows_only_with_a_target() {
+    let notice = |extra: &[&str]| {
+        let out = run_strings(&with(
+            LOCK,
+            &[&["--today", "2026-11-23", "--format", "json"], extra].concat(),
+        ));
+        assert!(out.code < 2, "{}", out.stderr);
+        out.stdout.contains("RUSTSEC-9999-0008")
+    };
+    assert!(notice(&[]), "no --target: every target counts");
+    assert!(notice(&["--target", "x86_64-pc-windows-msvc"]));
+    assert!(!notice(&["--target", "x86_64-unknown-linux-gnu"]));
+}
+
+#[test]
+fn regulated_requires_approved_by_on_waivers() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("p.toml");
+    std::fs::write(&p, "extends = [\"preset:regulated\"]\n\n[[waivers]]\nid = \"RUSTSEC-9999-0001\"\nreason = \"r\"\nexpires = 2027-01-01\n").unwrap();
+    let out = depgate_args(&["policy", "check", p.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("p.toml:3:1") && out.stderr.contains("`approved-by` is required"),
+        "{}",
+        out.stderr
+    );
+    std::fs::write(&p, "extends = [\"preset:regulated\"]\n\n[[waivers]]\nid = \"RUSTSEC-9999-0001\"\nreason = \"r\"\nexpires = 2027-01-01\napproved-by = \"ciso@example.com\"\n").unwrap();
+    assert_eq!(
+        depgate_args(&["policy", "check", p.to_str().unwrap()]).code,
+        0
+    );
+}

@@ -312,3 +312,31 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn output_is_byte_identical_whatever_the_thread_count() {
+    let Some(shared) = shared() else { return };
+    let lock = shared.join("corpus/lockfiles/astral-sh__uv__2026-08-21.lock");
+    let db = shared.join("advisory-db");
+    let args = [
+        "check",
+        "--lockfile-only",
+        "--lockfile",
+        lock.to_str().unwrap(),
+        "--advisory-db",
+        db.to_str().unwrap(),
+        "--format",
+        "json",
+        "--today",
+        "2026-11-23",
+    ];
+    let outputs: Vec<String> = ["1", "2", "4"]
+        .iter()
+        .map(|n| {
+            let home = tempfile::tempdir().unwrap();
+            run(depgate(home.path()).args(args).env("RAYON_NUM_THREADS", n)).stdout
+        })
+        .collect();
+    assert!(outputs[0].contains("advisory-vulnerability"));
+    assert!(outputs.iter().all(|o| *o == outputs[0]));
+}

@@ -58,6 +58,19 @@ pub fn render(report: &Report) -> String {
         report.verdict.fail_on.as_str(),
         report.policy.last().map_or("-", String::as_str),
     );
+    if let Some(db) = &report.advisory_db {
+        let _ = writeln!(
+            out,
+            "Advisory DB: {} {} ({}, {} days old, {} advisories)\n",
+            db.kind,
+            db.commit
+                .as_deref()
+                .map_or("", |c| c.get(..12).unwrap_or(c)),
+            db.date,
+            db.age_days,
+            db.advisories
+        );
+    }
     let failing: Vec<&Finding> = report
         .findings
         .iter()

@@ -119,6 +119,10 @@ fn result(f: &Finding, rule_index: usize, fallback: Option<&str>) -> Value {
     for (k, v) in &f.properties {
         r["properties"][k] = v.clone();
     }
+    // The CVSS base score of a vulnerability, as GitHub's string form.
+    if let Some(score) = f.properties.get("cvss_score").and_then(Value::as_f64) {
+        r["properties"]["security-severity"] = json!(format!("{score:.1}"));
+    }
     if let Some(w) = &f.waived {
         r["suppressions"] = json!([{ "kind": "external", "status": "accepted", "justification": format!("{} (until {})", w.reason, w.expires) }]);
     }
@@ -170,6 +174,7 @@ pub fn render(report: &Report, category: Option<&str>) -> String {
             "results": results,
             "properties": {
                 "verdict": { "passed": report.verdict.passed, "failOn": report.verdict.fail_on.as_str() },
+                "advisoryDb": report.advisory_db,
             },
         }],
     });
