@@ -38,7 +38,8 @@ fn run_with(policy: &str, today: &str) -> (i32, Vec<Value>) {
 
 fn by_crate<'a>(fs: &'a [Value], krate: &str) -> &'a Value {
     fs.iter()
-        .find(|f| f["package"]["name"] == krate)
+        // The Windows-only notice on demo-low has its own test below.
+        .find(|f| f["package"]["name"] == krate && f["rule"] != "advisory-notice")
         .unwrap_or_else(|| panic!("no finding for {krate}"))
 }
 
