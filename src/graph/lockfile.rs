@@ -285,6 +285,7 @@ pub fn load_graph(src: SourceText, workspace_root: std::path::PathBuf) -> Result
         lockfile: Some(src),
         targets: Vec::new(),
         manifests: BTreeMap::new(),
+        dependents_index: std::sync::OnceLock::new(),
     })
 }
 

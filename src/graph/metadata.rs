@@ -248,6 +248,7 @@ pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
         lockfile: input.lockfile,
         targets: input.targets.to_vec(),
         manifests: std::collections::BTreeMap::new(),
+        dependents_index: std::sync::OnceLock::new(),
     };
     super::exposure::compute(&mut g);
     read_member_manifests(&mut g);

@@ -105,6 +105,9 @@ pub struct Graph {
     pub targets: Vec<String>,
     /// Parsed manifests of workspace members (metadata mode).
     pub manifests: BTreeMap<NodeIndex, manifest::Manifest>,
+    /// Sorted dependents of every package, built on first use (inverse
+    /// paths walk them many times).
+    pub dependents_index: std::sync::OnceLock<Vec<Vec<NodeIndex>>>,
 }
 
 impl Graph {
@@ -124,7 +127,13 @@ impl Graph {
 
     /// Direct dependents of a package, sorted by name and version.
     pub fn dependents(&self, ix: NodeIndex) -> Vec<NodeIndex> {
-        self.sorted(self.graph.neighbors_directed(ix, Direction::Incoming))
+        let index = self.dependents_index.get_or_init(|| {
+            self.graph
+                .node_indices()
+                .map(|i| self.sorted(self.graph.neighbors_directed(i, Direction::Incoming)))
+                .collect()
+        });
+        index.get(ix.index()).cloned().unwrap_or_default()
     }
 
     /// Direct dependencies of a package, sorted by name and version.
