@@ -50,6 +50,11 @@ pub static ALL: &[&Rule] = &[
     &crate::checks::sources::PATH_OUTSIDE_WORKSPACE,
     &crate::checks::bans::DENIED_CRATE,
     &crate::checks::duplicates::DUPLICATE_VERSIONS,
+    &crate::checks::requirements::WILDCARD,
+    &crate::checks::requirements::UNBOUNDED,
+    &crate::checks::requirements::PRERELEASE,
+    &crate::checks::requirements::PATH_IN_PUBLISHED,
+    &crate::checks::requirements::INVALID_MEMBER_VERSION,
     &crate::decide::waivers::EXPIRED,
     &crate::decide::waivers::UNUSED,
 ];

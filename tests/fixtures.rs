@@ -228,8 +228,8 @@ fn gitlab_codequality_report() {
     let issues = v.as_array().unwrap();
     assert_eq!(
         issues.len(),
-        5,
-        "four fixture findings and the stale embedded DB"
+        7,
+        "the fixture findings, two path-only dependencies and the stale embedded DB"
     );
     for i in issues {
         for key in [

@@ -207,7 +207,7 @@ fn waivers_apply_through_their_expiry_day() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| f["level"] != "info")
+        .filter(|f| f["level"] == "deny")
         .collect();
     let rules: Vec<&str> = failing
         .iter()

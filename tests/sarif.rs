@@ -59,8 +59,8 @@ fn fixture_sarif_is_valid_and_complete() {
     let results = run["results"].as_array().unwrap();
     assert_eq!(
         results.len(),
-        5,
-        "four fixture findings and the stale embedded DB"
+        7,
+        "the fixture findings, two path-only dependencies and the stale embedded DB"
     );
     for r in results {
         let loc = &r["locations"][0]["physicalLocation"];

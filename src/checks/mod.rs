@@ -6,6 +6,7 @@
 pub mod advisories;
 pub mod bans;
 pub mod duplicates;
+pub mod requirements;
 pub mod sources;
 
 use crate::date::Date;
@@ -42,6 +43,7 @@ pub const FAMILIES: &[Family] = &[
     sources::FAMILY,
     bans::FAMILY,
     duplicates::FAMILY,
+    requirements::FAMILY,
 ];
 
 pub fn policy_fields() -> Vec<Field> {
