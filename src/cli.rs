@@ -388,7 +388,12 @@ fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
     for w in &db.warnings {
         eprintln!("warning: {w}");
     }
-    let index = policy.advisories.yanked.map(|_| {
+    let wants_index = policy.advisories.yanked.is_some()
+        || policy
+            .tree
+            .at(&["maintenance", "max-release-age"])
+            .is_some();
+    let index = wants_index.then(|| {
         let names = graph
             .packages()
             .filter(|(_, p)| p.source.is_crates_io())
@@ -400,7 +405,7 @@ fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
         if !ix.missing.is_empty() {
             let list: Vec<&str> = ix.missing.iter().map(String::as_str).collect();
             eprintln!(
-                "warning: {} crates are not in the local cargo index cache, so whether they are yanked is unknown: {}",
+                "warning: {} crates are not in the local cargo index cache, so whether they are yanked, and when they were released, is unknown: {}",
                 list.len(),
                 list.join(", ")
             );

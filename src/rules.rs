@@ -55,6 +55,11 @@ pub static ALL: &[&Rule] = &[
     &crate::checks::requirements::PRERELEASE,
     &crate::checks::requirements::PATH_IN_PUBLISHED,
     &crate::checks::requirements::INVALID_MEMBER_VERSION,
+    &crate::checks::maintenance::DEPRECATED,
+    &crate::checks::maintenance::STALE_RELEASE,
+    &crate::checks::toolchain::BELOW_MINIMUM,
+    &crate::checks::toolchain::TOOLCHAIN_ADVISORY,
+    &crate::checks::boundaries::VIOLATION,
     &crate::decide::waivers::EXPIRED,
     &crate::decide::waivers::UNUSED,
 ];

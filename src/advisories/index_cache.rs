@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 pub struct IndexCache {
     /// (name, version) → yanked.
     yanked: HashMap<(String, String), bool>,
+    /// (name, version) → publish date, when the index records one.
+    published: HashMap<(String, String), crate::date::Date>,
     /// Crates with no cache file.
     pub missing: BTreeSet<String>,
     /// The cache directories read.
@@ -25,6 +27,13 @@ pub struct IndexCache {
 impl IndexCache {
     pub fn is_yanked(&self, name: &str, version: &str) -> Option<bool> {
         self.yanked
+            .get(&(name.to_string(), version.to_string()))
+            .copied()
+    }
+
+    /// The release date from the index's `pubtime`, when present.
+    pub fn published(&self, name: &str, version: &str) -> Option<crate::date::Date> {
+        self.published
             .get(&(name.to_string(), version.to_string()))
             .copied()
     }
@@ -49,7 +58,7 @@ fn relative_path(name: &str) -> PathBuf {
     }
 }
 
-fn parse_entries(bytes: &[u8], name: &str, out: &mut HashMap<(String, String), bool>) {
+fn parse_entries(bytes: &[u8], name: &str, cache: &mut IndexCache) {
     // Header: cache version, u32 index version, index version string + NUL.
     let Some(rest) = bytes.get(5..) else { return };
     let mut parts = rest.split(|b| *b == 0);
@@ -61,11 +70,16 @@ fn parse_entries(bytes: &[u8], name: &str, out: &mut HashMap<(String, String), b
         ) else {
             continue;
         };
+        let key = (name.to_string(), version.to_string());
         let yanked = value
             .get("yanked")
             .and_then(serde_json::Value::as_bool)
             .unwrap_or(false);
-        out.insert((name.to_string(), version.to_string()), yanked);
+        let pubtime = value.get("pubtime").and_then(serde_json::Value::as_str);
+        if let Some(d) = pubtime.and_then(|t| crate::date::Date::parse(t.get(..10)?)) {
+            cache.published.insert(key.clone(), d);
+        }
+        cache.yanked.insert(key, yanked);
     }
 }
 
@@ -84,9 +98,9 @@ pub fn load<'a>(cargo_home: &Path, names: impl IntoIterator<Item = &'a str>) -> 
     }
     for name in names.into_iter().collect::<BTreeSet<_>>() {
         let mut found = false;
-        for dir in &cache.dirs {
+        for dir in cache.dirs.clone() {
             if let Ok(bytes) = std::fs::read(dir.join(relative_path(name))) {
-                parse_entries(&bytes, name, &mut cache.yanked);
+                parse_entries(&bytes, name, &mut cache);
                 found = true;
             }
         }
@@ -115,9 +129,18 @@ mod tests {
         bytes.extend_from_slice(b"Unknown\0");
         bytes.extend_from_slice(b"1.0.0\0{\"name\":\"x\",\"vers\":\"1.0.0\",\"yanked\":true}\0");
         bytes.extend_from_slice(b"1.0.1\0{\"name\":\"x\",\"vers\":\"1.0.1\",\"yanked\":false}\0");
-        let mut out = HashMap::new();
-        parse_entries(&bytes, "x", &mut out);
-        assert_eq!(out.get(&("x".into(), "1.0.0".into())), Some(&true));
-        assert_eq!(out.get(&("x".into(), "1.0.1".into())), Some(&false));
+        bytes.extend_from_slice(b"1.0.2\0{\"name\":\"x\",\"vers\":\"1.0.2\",\"yanked\":false,\"pubtime\":\"2025-03-04T10:00:00Z\"}\0");
+        let mut cache = IndexCache::default();
+        parse_entries(&bytes, "x", &mut cache);
+        assert_eq!(cache.is_yanked("x", "1.0.0"), Some(true));
+        assert_eq!(cache.is_yanked("x", "1.0.1"), Some(false));
+        assert_eq!(
+            cache
+                .published("x", "1.0.2")
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2025-03-04")
+        );
+        assert_eq!(cache.published("x", "1.0.1"), None);
     }
 }

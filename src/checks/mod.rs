@@ -5,9 +5,12 @@
 
 pub mod advisories;
 pub mod bans;
+pub mod boundaries;
 pub mod duplicates;
+pub mod maintenance;
 pub mod requirements;
 pub mod sources;
+pub mod toolchain;
 
 use crate::date::Date;
 use crate::finding::{Finding, Level, LevelSource, PackageRef, fingerprint};
@@ -44,10 +47,15 @@ pub const FAMILIES: &[Family] = &[
     bans::FAMILY,
     duplicates::FAMILY,
     requirements::FAMILY,
+    maintenance::FAMILY,
+    toolchain::FAMILY,
+    boundaries::FAMILY,
 ];
 
 pub fn policy_fields() -> Vec<Field> {
-    FAMILIES.iter().filter_map(|f| f.policy).collect()
+    let mut fields: Vec<Field> = FAMILIES.iter().filter_map(|f| f.policy).collect();
+    fields.push(maintenance::DEPRECATED_POLICY);
+    fields
 }
 
 /// Runs every family; findings come back sorted.

@@ -286,6 +286,7 @@ pub fn load_graph(src: SourceText, workspace_root: std::path::PathBuf) -> Result
         targets: Vec::new(),
         manifests: BTreeMap::new(),
         dependents_index: std::sync::OnceLock::new(),
+        toolchain: None,
     })
 }
 
@@ -305,6 +306,7 @@ fn package_from_lock(p: &LockPackage) -> Package {
         publish_disabled: false,
         declared: Vec::new(),
         features: Vec::new(),
+        rust_version: None,
     }
 }
 

@@ -208,6 +208,7 @@ pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
             license_file: p.license_file.as_ref().map(|f| f.to_string()),
             manifest_path: Some(rebase(Path::new(p.manifest_path.as_str()))),
             publish_disabled: p.publish.as_ref().is_some_and(|r| r.is_empty()),
+            rust_version: p.rust_version.clone(),
             features: node.features.iter().map(|f| f.to_string()).collect(),
             declared: declared(p, &rebase),
         });
@@ -249,7 +250,9 @@ pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
         targets: input.targets.to_vec(),
         manifests: std::collections::BTreeMap::new(),
         dependents_index: std::sync::OnceLock::new(),
+        toolchain: None,
     };
+    g.toolchain = super::toolchain::read(&g.workspace_root, g.display_base())?;
     super::exposure::compute(&mut g);
     read_member_manifests(&mut g);
     Ok(g)

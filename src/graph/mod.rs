@@ -10,6 +10,7 @@ pub mod manifest;
 pub mod metadata;
 pub mod source;
 pub mod targets;
+pub mod toolchain;
 
 use crate::location::SourceText;
 use petgraph::Direction;
@@ -68,6 +69,8 @@ pub struct Package {
     pub declared: Vec<DeclaredDep>,
     /// Features enabled in the resolve (metadata mode).
     pub features: Vec<String>,
+    /// `rust-version` from the manifest (metadata mode).
+    pub rust_version: Option<semver::Version>,
 }
 
 /// A dependency as written in a package's Cargo.toml (metadata mode).
@@ -108,6 +111,8 @@ pub struct Graph {
     /// Sorted dependents of every package, built on first use (inverse
     /// paths walk them many times).
     pub dependents_index: std::sync::OnceLock<Vec<Vec<NodeIndex>>>,
+    /// The pinned toolchain (metadata mode only).
+    pub toolchain: Option<toolchain::Toolchain>,
 }
 
 impl Graph {

@@ -24,6 +24,10 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("default", include_str!("../../policies/default.toml")),
     ("strict", include_str!("../../policies/strict.toml")),
     ("regulated", include_str!("../../policies/regulated.toml")),
+    (
+        "deprecated-crates",
+        include_str!("../../policies/deprecated-crates.toml"),
+    ),
 ];
 
 /// File names looked for, in order, in each directory while walking up.
