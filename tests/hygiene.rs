@@ -241,3 +241,37 @@ fn duplicates_only_for_another_target_are_capped() {
         "capped by the default preset"
     );
 }
+
+#[test]
+fn stale_release_from_index_pubtime_only() {
+    let home = tempfile::tempdir().unwrap();
+    let cache = home
+        .path()
+        .join("cargo-home/registry/index/index.crates.io-test/.cache/it/oa");
+    std::fs::create_dir_all(&cache).unwrap();
+    let mut bytes = vec![3u8, 2, 0, 0, 0];
+    bytes.extend_from_slice(b"Unknown\0");
+    bytes.extend_from_slice(b"1.0.19\0{\"name\":\"itoa\",\"vers\":\"1.0.19\",\"yanked\":false,\"pubtime\":\"2023-01-02T00:00:00Z\"}\0");
+    std::fs::write(cache.join("itoa"), bytes).unwrap();
+    let policy = home.path().join("p.toml");
+    std::fs::write(&policy, "[maintenance]\nmax-release-age = \"365d\"\n").unwrap();
+    let out = run(depgate(home.path()).args(with(
+        WS_BASIC,
+        &["--format", "json", "--policy", policy.to_str().unwrap()],
+    )));
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let stale: Vec<&Value> = of(v["findings"].as_array().unwrap(), "stale-release");
+    assert_eq!(stale.len(), 1, "only itoa is dated by the cache");
+    assert!(
+        stale[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("published on 2023-01-02")
+    );
+    // Crates the cache does not date are named once, never guessed.
+    assert!(
+        out.stderr.contains("not in the local cargo index cache") && out.stderr.contains("ryu"),
+        "{}",
+        out.stderr
+    );
+}
