@@ -275,3 +275,46 @@ fn stale_release_from_index_pubtime_only() {
         out.stderr
     );
 }
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// One report with every hygiene family, checked by eye.
+#[test]
+fn hygiene_report_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    copy_tree(&repo().join("testdata/ws-basic"), &ws);
+    // Its own repository root, so every path in the report is relative.
+    std::fs::create_dir_all(ws.join(".git")).unwrap();
+    std::fs::write(
+        ws.join("rust-toolchain.toml"),
+        "[toolchain]\nchannel = \"1.82\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        ws.join("depgate.toml"),
+        "min-toolchain = \"1.85\"\n\n[sources]\ngit = \"allow\"\npath-outside-workspace = \"allow\"\n\n[[deprecated]]\ncrate = \"itoa\"\nuse-instead = \"std formatting\"\nreason = \"fixture\"\nsunset = 2027-01-01\n\n[[boundaries]]\nmembers = [\"crates/core\"]\ndeny = [\"memchr\"]\nreason = \"the core stays dependency-free\"\n\n[levels]\nadvisory-db-stale = \"allow\"\n",
+    )
+    .unwrap();
+    let out = run_strings(&[
+        "check".into(),
+        "--manifest-path".into(),
+        ws.join("Cargo.toml").to_str().unwrap().into(),
+        "--metadata-path".into(),
+        ws.join("metadata.json").to_str().unwrap().into(),
+        "--today".into(),
+        "2026-11-23".into(),
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    insta::assert_snapshot!("hygiene_human", out.stdout);
+}
