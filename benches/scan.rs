@@ -53,6 +53,7 @@ fn main() {
             today,
             cli: &[],
             fail_on: None,
+            baseline: None,
         };
         depgate::scan::scan(&graph, &shared)
     };

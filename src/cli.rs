@@ -160,6 +160,9 @@ pub struct CheckArgs {
     /// Set RULE to allow (not reported).
     #[arg(short = 'A', value_name = "RULE")]
     pub allow: Vec<String>,
+    /// Diff-only gating: a previous depgate JSON report; only new findings fail (see `[diff]`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// SARIF `automationDetails.id` category (default: depgate/<workspace path>).
     #[arg(long, value_name = "ID")]
     pub sarif_category: Option<String>,
@@ -411,7 +414,12 @@ fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
             );
         }
     }
+    let baseline = match &args.baseline {
+        Some(p) => Some(crate::decide::baseline::Baseline::load(p)?),
+        None => None,
+    };
     let shared = Shared {
+        baseline: baseline.as_ref(),
         policy: &policy,
         db: Some(&db),
         index: index.as_ref(),
@@ -419,9 +427,11 @@ fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
         cli: &levels,
         fail_on,
     };
-    let outcome = scan(&graph, &shared);
+    let mut outcome = scan(&graph, &shared);
     let passed = outcome.passed;
+    let resolved = std::mem::take(&mut outcome.resolved);
     let mut report = Report::new(&graph, &policy, outcome, today);
+    report.resolved = baseline.is_some().then_some(resolved);
     report.advisory_db = Some(crate::report::DbReport::new(&db, today));
     let color = use_color(cli.color);
     for (format, path) in &outputs {

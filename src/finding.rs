@@ -89,6 +89,9 @@ pub struct Finding {
     /// The waiver that accepts this finding, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waived: Option<crate::decide::waivers::Waiver>,
+    /// With `--baseline`: `new` or `existing`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<&'static str>,
 }
 
 /// Hash of (rule id, workspace path, crate name, subject key). Excludes the

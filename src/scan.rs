@@ -115,6 +115,8 @@ pub struct Shared<'a> {
     pub today: Date,
     pub cli: &'a [CliLevel],
     pub fail_on: Option<Level>,
+    /// `--baseline`: diff-only gating.
+    pub baseline: Option<&'a crate::decide::baseline::Baseline>,
 }
 
 /// Checks one workspace. Pure: the same inputs give the same outcome.
@@ -133,6 +135,7 @@ pub fn scan(graph: &Graph, shared: &Shared<'_>) -> Outcome {
         fail_on: shared.fail_on,
         today: shared.today,
         workspace: &workspace,
+        baseline: shared.baseline,
     };
     decide(run_all(&ctx), &input)
 }

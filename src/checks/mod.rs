@@ -123,6 +123,7 @@ impl ScanContext<'_> {
             fingerprint: fingerprint(rule.id, &g.workspace_key(), &pkg.name, subject),
             properties: BTreeMap::new(),
             waived: None,
+            diff: None,
         }
     }
 
@@ -148,6 +149,7 @@ impl ScanContext<'_> {
             fingerprint: fingerprint(rule.id, &self.graph.workspace_key(), "", subject),
             properties: BTreeMap::new(),
             waived: None,
+            diff: None,
         }
     }
 }

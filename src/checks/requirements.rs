@@ -111,6 +111,7 @@ fn finding(
         fingerprint: fingerprint(rule.id, &g.workspace_key(), &pkg.name, subject),
         properties: BTreeMap::new(),
         waived: None,
+        diff: None,
     }
 }
 

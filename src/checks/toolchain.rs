@@ -65,6 +65,7 @@ fn finding(
         fingerprint: fingerprint(rule.id, &ctx.graph.workspace_key(), krate, subject),
         properties: BTreeMap::new(),
         waived: None,
+        diff: None,
     }
 }
 

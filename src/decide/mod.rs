@@ -11,6 +11,7 @@
 //! any finding is at or above `fail-on`. [`exit_code`] maps the outcome, or
 //! an error, to the documented exit code.
 
+pub mod baseline;
 pub mod waivers;
 
 use crate::date::Date;
@@ -49,6 +50,8 @@ pub struct Counts {
 pub struct Outcome {
     /// Reported findings (level above `allow`), sorted.
     pub findings: Vec<Finding>,
+    /// With `--baseline`: baseline findings that are gone.
+    pub resolved: Vec<baseline::Resolved>,
     pub counts: Counts,
     pub fail_on: Level,
     pub passed: bool,
@@ -97,6 +100,8 @@ pub struct DecideInput<'a> {
     pub today: Date,
     /// Repository-relative workspace path, for waiver-finding fingerprints.
     pub workspace: &'a str,
+    /// `--baseline`: only new findings fail (see [`baseline`]).
+    pub baseline: Option<&'a baseline::Baseline>,
 }
 
 pub fn decide(mut findings: Vec<Finding>, input: &DecideInput<'_>) -> Outcome {
@@ -124,11 +129,23 @@ pub fn decide(mut findings: Vec<Finding>, input: &DecideInput<'_>) -> Outcome {
         kept.push(f);
     }
     kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut resolved = Vec::new();
+    if let Some(b) = input.baseline {
+        for f in &mut kept {
+            f.diff = Some(baseline::status(b, f));
+        }
+        resolved = baseline::resolved(b, &kept);
+    }
+    let gating = |f: &Finding| match f.diff {
+        Some("existing") => baseline::fails_when_existing(&policy.tree, f),
+        _ => true,
+    };
     let passed = !kept
         .iter()
-        .any(|f| f.waived.is_none() && f.level >= fail_on);
+        .any(|f| f.waived.is_none() && f.level >= fail_on && gating(f));
     Outcome {
         findings: kept,
+        resolved,
         counts,
         fail_on,
         passed,

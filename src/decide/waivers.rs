@@ -230,6 +230,7 @@ pub fn apply(findings: &mut Vec<Finding>, waivers: &[Waiver], today: Date, works
             fingerprint: fingerprint(rule.id, workspace, "", &w.key()),
             properties: BTreeMap::new(),
             waived: None,
+            diff: None,
         });
     }
 }

@@ -58,6 +58,7 @@ pub fn root_fields() -> Vec<Field> {
         ),
         crate::decide::waivers::POLICY,
         crate::decide::waivers::REQUIRE_APPROVAL,
+        crate::decide::baseline::POLICY,
     ];
     fields.extend(crate::checks::policy_fields());
     fields

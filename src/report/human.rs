@@ -41,9 +41,20 @@ pub fn render(report: &Report, opts: RenderOptions<'_>) -> String {
 }
 
 fn finding(out: &mut String, report: &Report, f: &Finding, paint: &Paint) {
+    let tag = match (f.waived.is_some(), f.diff) {
+        (true, _) => " (waived)",
+        (false, Some(d)) => {
+            if d == "new" {
+                " (new)"
+            } else {
+                " (existing)"
+            }
+        }
+        _ => "",
+    };
     let _ = writeln!(
         out,
-        "{}[{}]: {}",
+        "{}[{}]{tag}: {}",
         paint.level(f.level),
         paint.wrap("1", f.rule),
         paint.wrap("1", &f.message)
@@ -124,6 +135,22 @@ fn summary(out: &mut String, report: &Report, paint: &Paint, verbose: bool) {
         },
         report.policy.last().map_or("-", String::as_str),
     );
+    if let Some(resolved) = &report.resolved {
+        let new = report
+            .findings
+            .iter()
+            .filter(|f| f.diff == Some("new"))
+            .count();
+        let existing = report.findings.len() - new;
+        let _ = writeln!(
+            out,
+            "against the baseline: {new} new, {existing} existing, {} resolved",
+            resolved.len()
+        );
+        for r in resolved {
+            let _ = writeln!(out, "  resolved[{}]: {}", r.rule, r.message);
+        }
+    }
     if let Some(db) = &report.advisory_db {
         let _ = writeln!(
             out,

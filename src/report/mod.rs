@@ -103,6 +103,9 @@ pub struct Report {
     pub verdict: Verdict,
     /// The advisory database used.
     pub advisory_db: Option<DbReport>,
+    /// With `--baseline`: baseline findings that are gone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<Vec<crate::decide::baseline::Resolved>>,
     /// Files the findings point at, for renderers that quote lines.
     #[serde(skip)]
     pub texts: Vec<SourceText>,
@@ -147,6 +150,7 @@ impl Report {
                 },
             },
             advisory_db: None,
+            resolved: None,
             texts,
         }
     }
