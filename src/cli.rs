@@ -160,6 +160,9 @@ pub struct CheckArgs {
     /// Set RULE to allow (not reported).
     #[arg(short = 'A', value_name = "RULE")]
     pub allow: Vec<String>,
+    /// GitLab dependency-scanning schema version to declare (X.Y.Z; default 15.1.5).
+    #[arg(long, value_name = "VERSION", value_parser = parse_schema_version)]
+    pub gitlab_schema_version: Option<String>,
     /// Diff-only gating: a previous depgate JSON report; only new findings fail (see `[diff]`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -442,6 +445,7 @@ fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
                 color: false,
                 verbose: cli.verbose > 0,
                 sarif_category: args.sarif_category.as_deref(),
+                gitlab_schema_version: args.gitlab_schema_version.as_deref(),
             },
         );
         write_atomic(path, text.as_bytes())?;
@@ -454,6 +458,7 @@ fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
                 color,
                 verbose: cli.verbose > 0,
                 sarif_category: args.sarif_category.as_deref(),
+                gitlab_schema_version: args.gitlab_schema_version.as_deref(),
             },
         ));
     }
@@ -469,7 +474,7 @@ fn parse_outputs(specs: &[String]) -> Result<Vec<(Format, PathBuf)>> {
                 .ok_or_else(|| Error::Usage(format!("--output {spec}: expected FORMAT=PATH")))?;
             let format = Format::parse(fmt).ok_or_else(|| {
                 Error::Usage(format!(
-                    "--output {spec}: unsupported format `{fmt}` (human, json, sarif, markdown, gitlab-codequality)"
+                    "--output {spec}: unsupported format `{fmt}` (human, json, sarif, markdown, gitlab-codequality, gitlab-dependency-scanning)"
                 ))
             })?;
             Ok((format, PathBuf::from(path)))
@@ -496,4 +501,17 @@ fn use_color(choice: Option<ColorChoice>) -> bool {
 pub fn print_stdout(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+fn parse_schema_version(s: &str) -> std::result::Result<String, String> {
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    {
+        Ok(s.to_string())
+    } else {
+        Err("expected X.Y.Z, e.g. 15.1.5".into())
+    }
 }

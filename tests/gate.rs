@@ -15,7 +15,14 @@ fn policy_file(dir: &std::path::Path, text: &str) -> String {
     p.to_str().unwrap().to_string()
 }
 
-const FORMATS: &[&str] = &["human", "json", "sarif", "markdown", "gitlab-codequality"];
+const FORMATS: &[&str] = &[
+    "human",
+    "json",
+    "sarif",
+    "markdown",
+    "gitlab-codequality",
+    "gitlab-dependency-scanning",
+];
 
 #[test]
 fn exit_code_matrix_for_every_format() {

@@ -28,6 +28,7 @@ pub enum Format {
     Sarif,
     Markdown,
     GitlabCodequality,
+    GitlabDependencyScanning,
 }
 
 impl Format {
@@ -167,6 +168,8 @@ pub struct RenderOptions<'a> {
     pub verbose: bool,
     /// SARIF `automationDetails.id` category (default `depgate/<workspace>`).
     pub sarif_category: Option<&'a str>,
+    /// GitLab dependency-scanning schema version (default 15.1.5).
+    pub gitlab_schema_version: Option<&'a str>,
 }
 
 pub fn render(report: &Report, format: Format, opts: RenderOptions<'_>) -> String {
@@ -176,6 +179,9 @@ pub fn render(report: &Report, format: Format, opts: RenderOptions<'_>) -> Strin
         Format::Sarif => sarif::render(report, opts.sarif_category),
         Format::Markdown => markdown::render(report),
         Format::GitlabCodequality => gitlab::codequality(report),
+        Format::GitlabDependencyScanning => {
+            gitlab::dependency_scanning(report, opts.gitlab_schema_version)
+        }
     }
 }
 
