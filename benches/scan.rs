@@ -54,6 +54,7 @@ fn main() {
             cli: &[],
             fail_on: None,
             baseline: None,
+            extra: &[],
         };
         depgate::scan::scan(&graph, &shared)
     };

@@ -163,6 +163,9 @@ pub struct CheckArgs {
     /// GitLab dependency-scanning schema version to declare (X.Y.Z; default 15.1.5).
     #[arg(long, value_name = "VERSION", value_parser = parse_schema_version)]
     pub gitlab_schema_version: Option<String>,
+    /// Diff-only gating against a git revision: the findings at REV are computed in-process (git worktree).
+    #[arg(long, value_name = "REV", conflicts_with = "baseline")]
+    pub base_ref: Option<String>,
     /// Diff-only gating: a previous depgate JSON report; only new findings fail (see `[diff]`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -417,11 +420,38 @@ fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
             );
         }
     }
-    let baseline = match &args.baseline {
+    let mut baseline = match &args.baseline {
         Some(p) => Some(crate::decide::baseline::Baseline::load(p)?),
         None => None,
     };
+    let mut weakened = Vec::new();
+    if let Some(rev) = &args.base_ref {
+        let repo = graph.repo_root.clone().ok_or_else(|| {
+            Error::Usage("--base-ref needs the workspace to be inside a git repository".into())
+        })?;
+        let probe = Shared {
+            baseline: None,
+            extra: &[],
+            policy: &policy,
+            db: Some(&db),
+            index: index.as_ref(),
+            today,
+            cli: &levels,
+            fail_on,
+        };
+        let (base, base_policy) = crate::base_ref::base_findings(
+            &repo,
+            rev,
+            &input,
+            args.policy.as_deref(),
+            &graph.workspace_root,
+            &probe,
+        )?;
+        weakened = crate::decide::weakened::compare(&base_policy, &policy, &graph.workspace_key());
+        baseline = Some(base);
+    }
     let shared = Shared {
+        extra: &weakened,
         baseline: baseline.as_ref(),
         policy: &policy,
         db: Some(&db),

@@ -6,6 +6,7 @@
 //! [`report`] renders. [`scan::scan`] is the pure core of one workspace.
 
 pub mod advisories;
+pub mod base_ref;
 pub mod checks;
 pub mod cli;
 pub mod date;

@@ -62,6 +62,7 @@ pub static ALL: &[&Rule] = &[
     &crate::checks::boundaries::VIOLATION,
     &crate::decide::waivers::EXPIRED,
     &crate::decide::waivers::UNUSED,
+    &crate::decide::weakened::POLICY_WEAKENED,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

@@ -117,6 +117,8 @@ pub struct Shared<'a> {
     pub fail_on: Option<Level>,
     /// `--baseline`: diff-only gating.
     pub baseline: Option<&'a crate::decide::baseline::Baseline>,
+    /// Findings computed outside the check families (`policy-weakened`).
+    pub extra: &'a [crate::finding::Finding],
 }
 
 /// Checks one workspace. Pure: the same inputs give the same outcome.
@@ -137,5 +139,7 @@ pub fn scan(graph: &Graph, shared: &Shared<'_>) -> Outcome {
         workspace: &workspace,
         baseline: shared.baseline,
     };
-    decide(run_all(&ctx), &input)
+    let mut findings = run_all(&ctx);
+    findings.extend(shared.extra.iter().cloned());
+    decide(findings, &input)
 }

@@ -13,6 +13,7 @@
 
 pub mod baseline;
 pub mod waivers;
+pub mod weakened;
 
 use crate::date::Date;
 use crate::error::{Error, Result};
