@@ -108,6 +108,34 @@ pub fn fingerprint(rule: &str, workspace: &str, krate: &str, subject: &str) -> S
 }
 
 impl Finding {
+    /// A finding at the rule's default level with no package, at
+    /// `locations`; callers add the package, fix and properties they have.
+    pub fn new(
+        rule: &'static crate::rules::Rule,
+        workspace: &str,
+        krate: &str,
+        subject: &str,
+        message: String,
+        locations: Vec<Location>,
+    ) -> Finding {
+        Finding {
+            rule: rule.id,
+            level: rule.default_level,
+            level_source: LevelSource::Family,
+            package: None,
+            message,
+            subject: subject.to_string(),
+            locations,
+            exposure: Exposure::Normal,
+            paths: Vec::new(),
+            fix: None,
+            fingerprint: fingerprint(rule.id, workspace, krate, subject),
+            properties: BTreeMap::new(),
+            waived: None,
+            diff: None,
+        }
+    }
+
     /// Sort key: rule, package, version, subject, first location.
     pub fn sort_key(&self) -> impl Ord + '_ {
         (

@@ -135,22 +135,14 @@ impl ScanContext<'_> {
         subject: &str,
         message: String,
     ) -> Finding {
-        Finding {
-            rule: rule.id,
-            level: rule.default_level,
-            level_source: LevelSource::Family,
-            package: None,
+        Finding::new(
+            rule,
+            &self.graph.workspace_key(),
+            "",
+            subject,
             message,
-            subject: subject.to_string(),
-            locations: vec![at],
-            exposure: crate::graph::Exposure::Normal,
-            paths: Vec::new(),
-            fix: None,
-            fingerprint: fingerprint(rule.id, &self.graph.workspace_key(), "", subject),
-            properties: BTreeMap::new(),
-            waived: None,
-            diff: None,
-        }
+            vec![at],
+        )
     }
 }
 

@@ -6,12 +6,11 @@
 //! own versions must follow the policy's versioning scheme.
 
 use super::{Family, ScanContext};
-use crate::finding::{Finding, LevelSource, PackageRef, fingerprint};
+use crate::finding::{Finding, PackageRef};
 use crate::graph::DepKind;
 use crate::location::Location;
 use crate::policy::schema::{EXPOSURE_FIELDS, Field, Ty};
 use petgraph::graph::NodeIndex;
-use std::collections::BTreeMap;
 
 crate::rule!(
     WILDCARD,
@@ -93,26 +92,22 @@ fn finding(
 ) -> Finding {
     let g = ctx.graph;
     let pkg = g.package(member);
-    Finding {
-        rule: rule.id,
-        level: rule.default_level,
-        level_source: LevelSource::Family,
-        package: Some(PackageRef {
-            name: pkg.name.clone(),
-            version: pkg.version.to_string(),
-            source: pkg.source.short(),
-        }),
+    let mut f = Finding::new(
+        rule,
+        &g.workspace_key(),
+        &pkg.name,
+        subject,
         message,
-        subject: subject.to_string(),
-        locations: vec![at],
-        exposure: pkg.exposure,
-        paths: Vec::new(),
-        fix: Some(fix),
-        fingerprint: fingerprint(rule.id, &g.workspace_key(), &pkg.name, subject),
-        properties: BTreeMap::new(),
-        waived: None,
-        diff: None,
-    }
+        vec![at],
+    );
+    f.package = Some(PackageRef {
+        name: pkg.name.clone(),
+        version: pkg.version.to_string(),
+        source: pkg.source.short(),
+    });
+    f.exposure = pkg.exposure;
+    f.fix = Some(fix);
+    f
 }
 
 /// Problems with one written requirement string.

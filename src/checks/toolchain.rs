@@ -4,10 +4,9 @@
 //! `rust/` collection (std, cargo, rustdoc). Metadata mode only.
 
 use super::{Family, ScanContext};
-use crate::finding::{Finding, LevelSource, PackageRef, fingerprint};
+use crate::finding::{Finding, PackageRef};
 use crate::location::Location;
 use crate::policy::schema::{Field, Ty};
-use std::collections::BTreeMap;
 
 crate::rule!(
     BELOW_MINIMUM,
@@ -47,26 +46,21 @@ fn finding(
     message: String,
     fix: String,
 ) -> Finding {
-    Finding {
-        rule: rule.id,
-        level: rule.default_level,
-        level_source: LevelSource::Family,
-        package: (!krate.is_empty()).then(|| PackageRef {
-            name: krate.to_string(),
-            version: String::new(),
-            source: "toolchain".into(),
-        }),
+    let mut f = Finding::new(
+        rule,
+        &ctx.graph.workspace_key(),
+        krate,
+        subject,
         message,
-        subject: subject.to_string(),
-        locations: vec![at],
-        exposure: crate::graph::Exposure::Normal,
-        paths: Vec::new(),
-        fix: Some(fix),
-        fingerprint: fingerprint(rule.id, &ctx.graph.workspace_key(), krate, subject),
-        properties: BTreeMap::new(),
-        waived: None,
-        diff: None,
-    }
+        vec![at],
+    );
+    f.package = (!krate.is_empty()).then(|| PackageRef {
+        name: krate.to_string(),
+        version: String::new(),
+        source: "toolchain".into(),
+    });
+    f.fix = Some(fix);
+    f
 }
 
 fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {

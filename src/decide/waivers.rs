@@ -9,13 +9,11 @@
 
 use crate::date::Date;
 use crate::error::InputProblem;
-use crate::finding::{Finding, LevelSource, fingerprint};
-use crate::graph::Exposure;
+use crate::finding::Finding;
 use crate::location::Location;
 use crate::policy::schema::{Field, Ty};
 use crate::policy::tree::Node;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 crate::rule!(
     EXPIRED,
@@ -212,25 +210,19 @@ pub fn apply(findings: &mut Vec<Finding>, waivers: &[Waiver], today: Date, works
         } else {
             continue;
         };
-        findings.push(Finding {
-            rule: rule.id,
-            level: rule.default_level,
-            level_source: LevelSource::Family,
-            package: None,
+        let mut f = Finding::new(
+            rule,
+            workspace,
+            "",
+            &w.key(),
             message,
-            subject: w.key(),
-            locations: vec![w.location.clone()],
-            exposure: Exposure::Normal,
-            paths: Vec::new(),
-            fix: Some(if rule.id == EXPIRED.id {
-                "fix the underlying finding, or renew the waiver with a new `expires` and a fresh approval".into()
-            } else {
-                "remove the waiver".into()
-            }),
-            fingerprint: fingerprint(rule.id, workspace, "", &w.key()),
-            properties: BTreeMap::new(),
-            waived: None,
-            diff: None,
+            vec![w.location.clone()],
+        );
+        f.fix = Some(if rule.id == EXPIRED.id {
+            "fix the underlying finding, or renew the waiver with a new `expires` and a fresh approval".into()
+        } else {
+            "remove the waiver".into()
         });
+        findings.push(f);
     }
 }

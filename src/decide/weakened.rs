@@ -5,12 +5,10 @@
 //! a looser `fail-on` or a higher `fail-on-cvss`. Default `warn`; the
 //! `regulated` preset denies.
 
-use crate::finding::{Finding, Level, LevelSource, fingerprint};
-use crate::graph::Exposure;
+use crate::finding::{Finding, Level};
 use crate::location::Location;
 use crate::policy::Policy;
 use crate::policy::tree::{Node, Origin};
-use std::collections::BTreeMap;
 
 crate::rule!(
     POLICY_WEAKENED,
@@ -36,22 +34,16 @@ fn level(n: Option<&Node>) -> Option<Level> {
 }
 
 fn finding(workspace: &str, subject: String, message: String, loc: Location) -> Finding {
-    Finding {
-        rule: POLICY_WEAKENED.id,
-        level: POLICY_WEAKENED.default_level,
-        level_source: LevelSource::Family,
-        package: None,
+    let mut f = Finding::new(
+        &POLICY_WEAKENED,
+        workspace,
+        "",
+        &subject,
         message,
-        fingerprint: fingerprint(POLICY_WEAKENED.id, workspace, "", &subject),
-        subject,
-        locations: vec![loc],
-        exposure: Exposure::Normal,
-        paths: Vec::new(),
-        fix: Some("get the change reviewed by the policy owners, or revert it".into()),
-        properties: BTreeMap::new(),
-        waived: None,
-        diff: None,
-    }
+        vec![loc],
+    );
+    f.fix = Some("get the change reviewed by the policy owners, or revert it".into());
+    f
 }
 
 fn entries(tree: &Node, path: &[&str]) -> Vec<(String, Origin)> {
