@@ -7,6 +7,7 @@ pub mod advisories;
 pub mod bans;
 pub mod boundaries;
 pub mod duplicates;
+pub mod licenses;
 pub mod maintenance;
 pub mod requirements;
 pub mod sources;
@@ -50,6 +51,7 @@ pub const FAMILIES: &[Family] = &[
     maintenance::FAMILY,
     toolchain::FAMILY,
     boundaries::FAMILY,
+    licenses::FAMILY,
 ];
 
 pub fn policy_fields() -> Vec<Field> {
