@@ -259,3 +259,49 @@ fn expression_edge_cases() {
         .collect();
     assert_eq!(unused, ["BSD-3-Clause"]);
 }
+
+#[test]
+fn copyleft_and_osi_policies() {
+    let Some(shared) = shared() else { return };
+    // uv's graph has MPL-2.0 (weak copyleft) crates.
+    let mpl = |policy: &str| -> usize {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("p.toml");
+        std::fs::write(
+            &p,
+            format!("[licenses]\nallow = {BROAD}\n{policy}\n[sources]\ngit = \"allow\"\n"),
+        )
+        .unwrap();
+        let meta = shared.join("corpus/metadata/uv.json");
+        let lock = shared.join("corpus/lockfiles/astral-sh__uv__2026-08-21.lock");
+        let out = depgate_args(&[
+            "check",
+            "--metadata-path",
+            meta.to_str().unwrap(),
+            "--lockfile",
+            lock.to_str().unwrap(),
+            "--policy",
+            p.to_str().unwrap(),
+            "--format",
+            "json",
+            "--today",
+            "2026-11-23",
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                f["rule"] == "license-rejected"
+                    && f["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains("MPL-2.0 is weak copyleft")
+            })
+            .count()
+    };
+    assert_eq!(mpl(""), 0);
+    assert_eq!(mpl("deny-copyleft = \"strong\""), 0, "MPL-2.0 is weak");
+    assert!(mpl("deny-copyleft = \"weak\"") > 0);
+}

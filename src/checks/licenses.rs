@@ -72,13 +72,28 @@ const FIELDS: &[Field] = &[
     Field::new(
         "allow",
         Ty::StrList,
-        "allowed SPDX licenses, e.g. \"MIT\", \"Apache-2.0 WITH LLVM-exception\"",
+        "allowed SPDX licenses, e.g. \"MIT\"; without it every license not denied is allowed",
     ),
     Field::new("deny", Ty::StrList, "denied SPDX licenses (win over allow)"),
     Field::new(
         "unknown",
         Ty::OneOf(&["deny", "warn"]),
         "level of license-unknown",
+    ),
+    Field::new(
+        "deny-copyleft",
+        Ty::OneOf(&["strong", "weak", "none"]),
+        "deny strong copyleft, or weak and strong (curated table in policies/copyleft.toml)",
+    ),
+    Field::new(
+        "require-osi-approved",
+        Ty::Bool,
+        "every license used must be OSI approved (SPDX list data)",
+    ),
+    Field::new(
+        "require-fsf-free",
+        Ty::Bool,
+        "every license used must be FSF free/libre (SPDX list data)",
     ),
     Field::new(
         "include-unpublished",
@@ -106,6 +121,57 @@ const EXCEPTION_FIELDS: &[Field] = &[
     ),
     Field::required("allow", Ty::StrList, "licenses allowed for this crate"),
 ];
+
+/// The curated copyleft table: `(strong, weak)` SPDX ids.
+fn copyleft_table() -> (Vec<String>, Vec<String>) {
+    let text = include_str!("../../policies/copyleft.toml");
+    let table: toml::Table = toml::from_str(text).unwrap_or_default();
+    let list = |k: &str| -> Vec<String> {
+        table
+            .get(k)
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    (list("strong"), list("weak"))
+}
+
+/// Why a single license requirement is refused outright, if it is.
+fn refused(
+    req: &spdx::LicenseReq,
+    copyleft: &[String],
+    osi: bool,
+    fsf: bool,
+    strong: &[String],
+) -> Option<String> {
+    let spdx::LicenseItem::Spdx { id, or_later } = &req.license else {
+        return (osi || fsf).then(|| format!("{} is not on the SPDX list", req.license));
+    };
+    let name = if *or_later && !id.name.ends_with("-or-later") {
+        format!("{}-or-later", id.name.trim_end_matches("-only"))
+    } else {
+        id.name.to_string()
+    };
+    if copyleft.iter().any(|c| *c == name || *c == id.name) {
+        let kind = if strong.iter().any(|c| *c == name || *c == id.name) {
+            "strong"
+        } else {
+            "weak"
+        };
+        return Some(format!("{} is {kind} copyleft", id.name));
+    }
+    if osi && !id.is_osi_approved() {
+        return Some(format!("{} is not OSI approved", id.name));
+    }
+    if fsf && !id.is_fsf_free_libre() {
+        return Some(format!("{} is not FSF free/libre", id.name));
+    }
+    None
+}
 
 /// (crate, versions, extra allowed licensees) of one `[[licenses.exceptions]]` entry.
 type Exception = (
@@ -153,6 +219,20 @@ fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
             ))
         })
         .collect();
+    let flag = |k: &str| {
+        matches!(
+            table.get(k).map(|n| &n.value),
+            Some(crate::policy::tree::Value::Bool(true))
+        )
+    };
+    let (osi, fsf) = (flag("require-osi-approved"), flag("require-fsf-free"));
+    let (strong, weak) = copyleft_table();
+    let copyleft: Vec<String> = match table.get("deny-copyleft").and_then(Node::as_str) {
+        Some("strong") => strong.clone(),
+        Some("weak") => strong.iter().chain(&weak).cloned().collect(),
+        _ => Vec::new(),
+    };
+    let allow_all = table.get("allow").is_none();
     let mut used = vec![false; allow.len()];
     for (ix, pkg) in g.packages() {
         if pkg.is_member && pkg.publish_disabled && !include_private {
@@ -236,6 +316,10 @@ fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
                 denied.push(req.to_string());
                 return false;
             }
+            if let Some(why) = refused(req, &copyleft, osi, fsf, &strong) {
+                denied.push(why);
+                return false;
+            }
             let mut ok = false;
             for (i, (_, l)) in allow.iter().enumerate() {
                 if l.as_ref().is_some_and(|l| l.satisfies(req)) {
@@ -243,9 +327,11 @@ fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
                     ok = true;
                 }
             }
-            ok || extra
-                .iter()
-                .any(|(_, l)| l.as_ref().is_some_and(|l| l.satisfies(req)))
+            // Without an allow-list, everything not refused above is allowed.
+            ok || allow_all
+                || extra
+                    .iter()
+                    .any(|(_, l)| l.as_ref().is_some_and(|l| l.satisfies(req)))
         });
         if let Err(failed) = verdict {
             let branches: Vec<String> = failed.iter().map(|r| r.req.to_string()).collect();
