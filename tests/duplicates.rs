@@ -16,29 +16,7 @@ fn ours(
     lock: &str,
     policy: &str,
 ) -> BTreeMap<String, BTreeSet<String>> {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("p.toml");
-    std::fs::write(&p, policy).unwrap();
-    let meta = shared.join("corpus/metadata").join(format!("{graph}.json"));
-    let lockfile = shared.join("corpus/lockfiles").join(lock);
-    let out = depgate_args(&[
-        "check",
-        "--metadata-path",
-        meta.to_str().unwrap(),
-        "--lockfile",
-        lockfile.to_str().unwrap(),
-        "--policy",
-        p.to_str().unwrap(),
-        "--format",
-        "json",
-        "--today",
-        "2026-11-23",
-    ]);
-    assert!(out.code < 2, "{}", out.stderr);
-    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    v["findings"]
-        .as_array()
-        .unwrap()
+    corpus_graph_findings(shared, graph, lock, policy)
         .iter()
         .filter(|f| f["rule"] == "duplicate-versions")
         .map(|f| {

@@ -28,30 +28,11 @@ fn documented_extra(graph: &str, policy: &str) -> &'static [&'static str] {
 }
 
 fn ours(shared: &std::path::Path, graph: &str, lock: &str, allow: &str) -> BTreeSet<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("p.toml");
     // cargo-deny leaves dev-only crates out of its licence check by default.
-    std::fs::write(&p, format!("[licenses]\nallow = {allow}\n[licenses.exposure]\ndev-only = \"allow\"\n[sources]\ngit = \"allow\"\n")).unwrap();
-    let meta = shared.join("corpus/metadata").join(format!("{graph}.json"));
-    let lockfile = shared.join("corpus/lockfiles").join(lock);
-    let out = depgate_args(&[
-        "check",
-        "--metadata-path",
-        meta.to_str().unwrap(),
-        "--lockfile",
-        lockfile.to_str().unwrap(),
-        "--policy",
-        p.to_str().unwrap(),
-        "--format",
-        "json",
-        "--today",
-        "2026-11-23",
-    ]);
-    assert!(out.code < 2, "{}", out.stderr);
-    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    v["findings"]
-        .as_array()
-        .unwrap()
+    let policy = format!(
+        "[licenses]\nallow = {allow}\n[licenses.exposure]\ndev-only = \"allow\"\n[sources]\ngit = \"allow\"\n"
+    );
+    corpus_graph_findings(shared, graph, lock, &policy)
         .iter()
         .filter(|f| {
             ["license-rejected", "license-unknown", "license-invalid"]
@@ -265,32 +246,8 @@ fn copyleft_and_osi_policies() {
     let Some(shared) = shared() else { return };
     // uv's graph has MPL-2.0 (weak copyleft) crates.
     let mpl = |policy: &str| -> usize {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("p.toml");
-        std::fs::write(
-            &p,
-            format!("[licenses]\nallow = {BROAD}\n{policy}\n[sources]\ngit = \"allow\"\n"),
-        )
-        .unwrap();
-        let meta = shared.join("corpus/metadata/uv.json");
-        let lock = shared.join("corpus/lockfiles/astral-sh__uv__2026-08-21.lock");
-        let out = depgate_args(&[
-            "check",
-            "--metadata-path",
-            meta.to_str().unwrap(),
-            "--lockfile",
-            lock.to_str().unwrap(),
-            "--policy",
-            p.to_str().unwrap(),
-            "--format",
-            "json",
-            "--today",
-            "2026-11-23",
-        ]);
-        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-        v["findings"]
-            .as_array()
-            .unwrap()
+        let policy = format!("[licenses]\nallow = {BROAD}\n{policy}\n[sources]\ngit = \"allow\"\n");
+        corpus_graph_findings(&shared, "uv", "astral-sh__uv__2026-08-21.lock", &policy)
             .iter()
             .filter(|f| {
                 f["rule"] == "license-rejected"

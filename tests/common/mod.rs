@@ -85,3 +85,35 @@ pub fn run_strings(args: &[String]) -> Output {
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     depgate_args(&refs)
 }
+
+/// Findings of `depgate check` on a corpus metadata graph and its lockfile
+/// (`graph` names `corpus/metadata/<graph>.json`) under `policy` (TOML).
+pub fn corpus_graph_findings(
+    shared: &Path,
+    graph: &str,
+    lock: &str,
+    policy: &str,
+) -> Vec<serde_json::Value> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("p.toml");
+    std::fs::write(&p, policy).expect("write policy");
+    let meta = shared.join("corpus/metadata").join(format!("{graph}.json"));
+    let lockfile = shared.join("corpus/lockfiles").join(lock);
+    let args = [
+        "check",
+        "--metadata-path",
+        meta.to_str().unwrap(),
+        "--lockfile",
+        lockfile.to_str().unwrap(),
+        "--policy",
+        p.to_str().unwrap(),
+        "--format",
+        "json",
+        "--today",
+        "2026-11-23",
+    ];
+    let out = depgate_args(&args);
+    assert!(out.code < 2, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON report");
+    v["findings"].as_array().cloned().unwrap_or_default()
+}
