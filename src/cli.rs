@@ -52,6 +52,8 @@ pub enum Command {
     /// The advisory database: where it comes from, and its snapshot.
     #[command(subcommand)]
     Db(DbCommand),
+    /// License inventory by license and by crate, for compliance packs.
+    Licenses(Box<LicensesArgs>),
     /// List every rule with its default level.
     Rules,
     /// Print a rule's page.
@@ -104,7 +106,7 @@ pub enum DbCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub struct WorkspaceArgs {
     /// Path to the workspace's Cargo.toml.
     #[arg(long, value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
@@ -139,6 +141,15 @@ pub struct CheckArgs {
     /// Policy file (default: discovered, else the built-in default).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// Where lockfile mode takes license fields from: default (none) or cargo-cache.
+    #[arg(long, value_enum, value_name = "SOURCE", default_value = "default")]
+    pub license_data: crate::graph::license_data::LicenseDataOption,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub ws: WorkspaceArgs,
     /// Advisory database directory (default: the cache, else the embedded snapshot).
     #[arg(long, value_name = "DIR")]
     pub advisory_db: Option<PathBuf>,
@@ -175,6 +186,21 @@ pub struct CheckArgs {
     /// The date deadlines and expiries are counted against (YYYY-MM-DD).
     #[arg(long, env = "DEPGATE_TODAY", value_name = "DATE")]
     pub today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LicensesArgs {
+    #[command(flatten)]
+    pub ws: WorkspaceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: crate::report::inventory::InventoryFormat,
+    /// One table only: by crate (CSV's default) or by license.
+    #[arg(long, value_enum)]
+    pub by: Option<crate::report::inventory::InventoryBy>,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Runs depgate on `args` (including the program name) and returns the exit code.
@@ -256,6 +282,7 @@ fn cli_levels(matches: &clap::ArgMatches) -> Vec<CliLevel> {
 fn run(cli: &Cli, levels: Vec<CliLevel>) -> Result<u8> {
     match &cli.command {
         Command::Check(args) => check(cli, args, levels),
+        Command::Licenses(args) => licenses(args),
         Command::Policy(cmd) => crate::policy::show::run(cmd_policy(cmd), cli.verbose > 0),
         Command::Db(cmd) => db_command(cmd),
         Command::Rules => {
@@ -354,34 +381,10 @@ fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
         None => Date::today_utc(),
     };
     let outputs = parse_outputs(&args.output)?;
-    let input = WorkspaceInput {
-        lockfile_only: args.lockfile_only,
-        lockfile: args.lockfile.clone(),
-        metadata_path: args.metadata_path.clone(),
-        cargo: CargoOptions {
-            manifest_path: args.manifest_path.clone(),
-            features: args
-                .features
-                .iter()
-                .flat_map(|f| f.split_whitespace())
-                .map(str::to_string)
-                .collect(),
-            all_features: args.all_features,
-            no_default_features: args.no_default_features,
-            locked: args.locked,
-            offline: args.offline,
-            frozen: args.frozen,
-        },
-        targets: args.target.clone(),
-    };
-    if args.lockfile_only && args.metadata_path.is_some() {
-        return Err(Error::Usage(
-            "--lockfile-only and --metadata-path exclude each other".into(),
-        ));
-    }
+    let input = args.ws.input()?;
     let graph = load_workspace(&input)?;
     let policy = crate::policy::load(
-        args.policy.as_deref(),
+        args.ws.policy.as_deref(),
         &graph.workspace_root,
         graph.repo_root.as_deref(),
     )?;
@@ -392,6 +395,7 @@ fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
             policy.layers.join(" <- ")
         );
     }
+    note_license_data(&graph.license_data);
     let fail_on = args.fail_on.as_deref().and_then(Level::parse);
     let db = crate::advisories::store::open(args.advisory_db.as_deref())?;
     for w in &db.warnings {
@@ -443,7 +447,7 @@ fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
             &repo,
             rev,
             &input,
-            args.policy.as_deref(),
+            args.ws.policy.as_deref(),
             &graph.workspace_root,
             &probe,
         )?;
@@ -493,6 +497,69 @@ fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
         ));
     }
     Ok(if passed { EXIT_PASS } else { EXIT_FAIL })
+}
+
+impl WorkspaceArgs {
+    /// Where the workspace is and how to load it.
+    pub fn input(&self) -> Result<WorkspaceInput> {
+        if self.lockfile_only && self.metadata_path.is_some() {
+            return Err(Error::Usage(
+                "--lockfile-only and --metadata-path exclude each other".into(),
+            ));
+        }
+        Ok(WorkspaceInput {
+            lockfile_only: self.lockfile_only,
+            lockfile: self.lockfile.clone(),
+            metadata_path: self.metadata_path.clone(),
+            cargo: CargoOptions {
+                manifest_path: self.manifest_path.clone(),
+                features: self
+                    .features
+                    .iter()
+                    .flat_map(|f| f.split_whitespace())
+                    .map(str::to_string)
+                    .collect(),
+                all_features: self.all_features,
+                no_default_features: self.no_default_features,
+                locked: self.locked,
+                offline: self.offline,
+                frozen: self.frozen,
+            },
+            targets: self.target.clone(),
+            license_data: self.license_data,
+        })
+    }
+}
+
+/// Says on stderr which crates the cargo registry cache gave licenses for.
+fn note_license_data(data: &crate::graph::license_data::LicenseData) {
+    if data.source == "cargo-cache" {
+        eprintln!(
+            "note: license data from the local cargo registry cache: {} crates found ({}), {} missing ({})",
+            data.found.len(),
+            data.found.join(", "),
+            data.missing.len(),
+            data.missing.join(", ")
+        );
+    }
+}
+
+/// `depgate licenses`: the inventory, to stdout or `--output`.
+fn licenses(args: &LicensesArgs) -> Result<u8> {
+    let graph = load_workspace(&args.ws.input()?)?;
+    let policy = crate::policy::load(
+        args.ws.policy.as_deref(),
+        &graph.workspace_root,
+        graph.repo_root.as_deref(),
+    )?;
+    note_license_data(&graph.license_data);
+    let inv = crate::checks::licenses::inventory::build(&graph, &policy);
+    let text = crate::report::inventory::render(&inv, args.format, args.by);
+    match &args.output {
+        Some(path) => write_atomic(path, text.as_bytes())?,
+        None => print_stdout(&text),
+    }
+    Ok(EXIT_PASS)
 }
 
 fn parse_outputs(specs: &[String]) -> Result<Vec<(Format, PathBuf)>> {

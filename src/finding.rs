@@ -81,6 +81,10 @@ pub struct Finding {
     /// Inverse paths from workspace members, `a 1.0 -> b 2.0`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub paths: Vec<String>,
+    /// The graph node whose inverse paths fill `paths` once the decide
+    /// stage has kept the finding: findings at `allow` never pay for them.
+    #[serde(skip)]
+    pub paths_from: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
     pub fingerprint: String,
@@ -128,6 +132,7 @@ impl Finding {
             locations,
             exposure: Exposure::Normal,
             paths: Vec::new(),
+            paths_from: None,
             fix: None,
             fingerprint: fingerprint(rule.id, workspace, krate, subject),
             properties: BTreeMap::new(),

@@ -65,6 +65,7 @@ pub static ALL: &[&Rule] = &[
     &crate::checks::licenses::IMPRECISE,
     &crate::checks::licenses::INVALID,
     &crate::checks::licenses::ALLOW_UNUSED,
+    &crate::checks::licenses::CLARIFY_STALE,
     &crate::decide::waivers::EXPIRED,
     &crate::decide::waivers::UNUSED,
     &crate::decide::weakened::POLICY_WEAKENED,

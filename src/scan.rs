@@ -8,6 +8,7 @@ use crate::date::Date;
 use crate::decide::{CliLevel, DecideInput, Outcome, decide};
 use crate::error::{Error, Result};
 use crate::finding::Level;
+use crate::graph::license_data::{self, LicenseDataOption};
 use crate::graph::metadata::{CargoOptions, LoadInput};
 use crate::graph::{Graph, find_repo_root, lockfile, metadata};
 use crate::location::{SourceText, display_path};
@@ -25,6 +26,8 @@ pub struct WorkspaceInput {
     pub metadata_path: Option<PathBuf>,
     pub cargo: CargoOptions,
     pub targets: Vec<String>,
+    /// `--license-data`: where lockfile mode takes license fields from.
+    pub license_data: crate::graph::license_data::LicenseDataOption,
 }
 
 /// The directory holding `--manifest-path`, else the current directory.
@@ -61,7 +64,16 @@ pub fn load_workspace(input: &WorkspaceInput) -> Result<Graph> {
         crate::graph::targets::Platforms::new(&input.targets)?;
         let mut graph = lockfile::load_graph(src, start)?;
         graph.targets = input.targets.clone();
+        if input.license_data == LicenseDataOption::CargoCache {
+            let home = crate::advisories::index_cache::cargo_home().unwrap_or_default();
+            graph.license_data = license_data::from_cargo_cache(&mut graph, &home);
+        }
         return Ok(graph);
+    }
+    if input.license_data == LicenseDataOption::CargoCache {
+        return Err(Error::Usage(
+            "--license-data cargo-cache applies only with --lockfile-only: metadata mode reads license fields from cargo metadata".into(),
+        ));
     }
     let json_src = match &input.metadata_path {
         Some(p) => read_text(p, &start)?,
@@ -141,5 +153,7 @@ pub fn scan(graph: &Graph, shared: &Shared<'_>) -> Outcome {
     };
     let mut findings = run_all(&ctx);
     findings.extend(shared.extra.iter().cloned());
-    decide(findings, &input)
+    let mut outcome = decide(findings, &input);
+    crate::checks::fill_paths(graph, &mut outcome.findings);
+    outcome
 }

@@ -165,8 +165,8 @@ fn readme_documents_every_key_flag_command_and_rule() {
     }
     use clap::CommandFactory;
     let cli = depgate::cli::Cli::command();
-    let check = cli.find_subcommand("check").unwrap();
-    for arg in check.get_arguments() {
+    let subs = ["check", "licenses"].map(|s| cli.find_subcommand(s).unwrap());
+    for arg in subs.iter().flat_map(|s| s.get_arguments()) {
         if let Some(long) = arg.get_long() {
             assert!(
                 readme.contains(&format!("--{long}")),

@@ -151,6 +151,7 @@ fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
                     msg,
                 );
                 f.paths = vec![g.path_string(&path)];
+                f.paths_from = None;
                 f.locations.push(at.clone());
                 f.fix = Some(match path.get(1) {
                     Some(&first) if first != ix => format!(

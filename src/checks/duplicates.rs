@@ -201,6 +201,7 @@ fn finding(ctx: &ScanContext<'_>, name: &str, versions: &[NodeIndex]) -> Finding
     }
     f.locations.clear();
     f.paths.clear();
+    f.paths_from = None;
     for &ix in versions {
         let p = g.package(ix);
         if let (Some(lock), Some(line)) = (&g.lockfile, p.lock_line) {

@@ -73,6 +73,19 @@ pub fn run_all(ctx: &ScanContext<'_>) -> Vec<Finding> {
 /// How many inverse paths a finding carries.
 const MAX_PATHS: usize = 3;
 
+/// Fills the inverse paths of the findings that survived the decide stage.
+pub fn fill_paths(g: &Graph, findings: &mut [Finding]) {
+    for f in findings {
+        if let Some(ix) = f.paths_from.take() {
+            f.paths = g
+                .inverse_paths(NodeIndex::new(ix), MAX_PATHS)
+                .iter()
+                .map(|p| g.path_string(p))
+                .collect();
+        }
+    }
+}
+
 impl ScanContext<'_> {
     /// A finding about package `ix`: its Cargo.lock entry, the manifest
     /// lines of members that declare it, its exposure and inverse paths.
@@ -116,11 +129,8 @@ impl ScanContext<'_> {
             subject: subject.to_string(),
             locations,
             exposure: pkg.exposure,
-            paths: g
-                .inverse_paths(ix, MAX_PATHS)
-                .iter()
-                .map(|p| g.path_string(p))
-                .collect(),
+            paths: Vec::new(),
+            paths_from: Some(ix.index()),
             fix: None,
             fingerprint: fingerprint(rule.id, &g.workspace_key(), &pkg.name, subject),
             properties: BTreeMap::new(),

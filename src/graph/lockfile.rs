@@ -287,6 +287,7 @@ pub fn load_graph(src: SourceText, workspace_root: std::path::PathBuf) -> Result
         manifests: BTreeMap::new(),
         dependents_index: std::sync::OnceLock::new(),
         toolchain: None,
+        license_data: super::license_data::LicenseData::for_mode(Mode::LockfileOnly),
     })
 }
 

@@ -34,6 +34,8 @@ pub struct ManifestDep {
 pub struct Manifest {
     pub src: SourceText,
     pub deps: Vec<ManifestDep>,
+    /// `[package] license` (else `license-file`): (key, line, column).
+    pub license: Option<(&'static str, u32, u32)>,
 }
 
 impl Manifest {
@@ -57,12 +59,29 @@ impl Manifest {
         }
         collect_top(&src, root, "", &mut deps);
         deps.sort_by_key(|d| (d.line, d.column));
-        Some(Manifest { src, deps })
+        let package = root.get("package").and_then(as_table);
+        let license = ["license", "license-file"].into_iter().find_map(|k| {
+            let (key, _) = package?.get_key_value(k)?;
+            let (line, column) = src.line_col(key.span().start);
+            Some((k, line, column))
+        });
+        Some(Manifest { src, deps, license })
     }
 
     /// The first declaration of package `name` (rename-aware).
     pub fn find(&self, name: &str) -> Option<&ManifestDep> {
         self.deps.iter().find(|d| d.package == name)
+    }
+
+    /// The `license` (else `license-file`) line of `[package]`.
+    pub fn license_location(&self) -> Option<Location> {
+        let (key, line, column) = self.license?;
+        Some(Location {
+            path: self.src.display.clone(),
+            line,
+            column,
+            label: format!("`{key}` in the crate's manifest"),
+        })
     }
 
     pub fn location(&self, dep: &ManifestDep, label: &str) -> Location {

@@ -251,6 +251,7 @@ pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
         manifests: std::collections::BTreeMap::new(),
         dependents_index: std::sync::OnceLock::new(),
         toolchain: None,
+        license_data: super::license_data::LicenseData::for_mode(Mode::Metadata),
     };
     g.toolchain = super::toolchain::read(&g.workspace_root, g.display_base())?;
     super::exposure::compute(&mut g);

@@ -4,6 +4,7 @@
 //! ever see a [`Graph`], so every family works in both modes.
 
 pub mod exposure;
+pub mod license_data;
 pub mod lockfile;
 pub mod lockfile_fast;
 pub mod manifest;
@@ -113,6 +114,8 @@ pub struct Graph {
     pub dependents_index: std::sync::OnceLock<Vec<Vec<NodeIndex>>>,
     /// The pinned toolchain (metadata mode only).
     pub toolchain: Option<toolchain::Toolchain>,
+    /// Where the packages' license fields came from.
+    pub license_data: license_data::LicenseData,
 }
 
 impl Graph {

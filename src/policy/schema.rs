@@ -24,6 +24,12 @@ pub enum Ty {
     StrList,
     /// A semver version requirement such as `>=1.2, <2`.
     VersionReq,
+    /// An array of SPDX license ids, optionally `+` or `WITH` an exception.
+    SpdxList,
+    /// An SPDX license expression.
+    SpdxExpr,
+    /// A SHA-256 digest: 64 hex digits.
+    Sha256,
     Table(&'static [Field]),
     /// An array of tables (`[[bans.deny]]`).
     Tables(&'static [Field]),
@@ -165,6 +171,24 @@ impl Validator<'_> {
                 }
             }
             Ty::StrList => self.str_list(node, path),
+            Ty::SpdxList => self.spdx_list(node, path),
+            Ty::SpdxExpr => {
+                if let Some(s) = self.expect_str(node, path, "an SPDX expression") {
+                    if let Err(e) = spdx::Expression::parse(s) {
+                        let msg = format!("invalid SPDX expression `{s}`: {}", e.reason);
+                        self.problem(&node.origin, path, msg, None);
+                    }
+                }
+            }
+            Ty::Sha256 => {
+                if let Some(s) = self.expect_str(node, path, "a SHA-256 digest") {
+                    if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+                        let msg = format!("`{s}` is not a SHA-256 digest (64 hex digits)");
+                        let help = "`sha256sum FILE` prints it".to_string();
+                        self.problem(&node.origin, path, msg, Some(help));
+                    }
+                }
+            }
             Ty::VersionReq => {
                 if let Some(s) = self.expect_str(node, path, "a version requirement string") {
                     if let Err(e) = semver::VersionReq::parse(s) {
@@ -241,6 +265,19 @@ impl Validator<'_> {
         }
     }
 
+    fn spdx_list(&mut self, node: &Node, path: &str) {
+        self.str_list(node, path);
+        for item in node.as_array() {
+            let Some(s) = item.as_str() else { continue };
+            if let Err(e) = spdx::Licensee::parse(s) {
+                let help = spdx::imprecise_license_id(s)
+                    .map(|(id, _)| format!("did you mean `{}`?", id.name));
+                let msg = format!("`{s}` is not an SPDX license id: {}", e.reason);
+                self.problem(&item.origin, path, msg, help);
+            }
+        }
+    }
+
     fn rule_levels(&mut self, node: &Node, path: &str) {
         let Value::Table(map) = &node.value else {
             return self.wrong_type(node, path, "a table of rule ids to levels");
@@ -290,6 +327,9 @@ pub fn key_reference(
             Ty::Duration => "duration".to_string(),
             Ty::StrList => "array of strings".to_string(),
             Ty::VersionReq => "version requirement".to_string(),
+            Ty::SpdxList => "array of SPDX license ids".to_string(),
+            Ty::SpdxExpr => "SPDX expression".to_string(),
+            Ty::Sha256 => "SHA-256 hex digest".to_string(),
             Ty::Table(_) => "table".to_string(),
             Ty::Tables(_) => "array of tables".to_string(),
             Ty::RuleLevels => "table: rule id = level".to_string(),

@@ -5,6 +5,7 @@
 
 pub mod gitlab;
 pub mod human;
+pub mod inventory;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
@@ -104,6 +105,8 @@ pub struct Report {
     pub verdict: Verdict,
     /// The advisory database used.
     pub advisory_db: Option<DbReport>,
+    /// Where license fields came from (`--license-data`).
+    pub license_data: crate::graph::license_data::LicenseData,
     /// With `--baseline`: baseline findings that are gone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved: Option<Vec<crate::decide::baseline::Resolved>>,
@@ -151,6 +154,7 @@ impl Report {
                 },
             },
             advisory_db: None,
+            license_data: graph.license_data.clone(),
             resolved: None,
             texts,
         }

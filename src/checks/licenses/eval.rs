@@ -1,0 +1,151 @@
+//! Evaluating one parsed SPDX expression against the license policy:
+//! `OR` is satisfied by any allowed branch, `AND` needs all, `WITH`
+//! exceptions and `+`/`-or-later` are matched as the spdx crate's
+//! `Licensee::satisfies` matches them (as cargo-deny does). A requirement
+//! is refused outright by `deny`, the copyleft table or the SPDX list
+//! flags, before the allow-list and the crate's exceptions are asked.
+
+use super::config::{Copyleft, LicensePolicy, applies};
+use std::sync::OnceLock;
+
+/// The curated copyleft table, `policies/copyleft.toml`: (strong, weak).
+pub fn copyleft_table() -> &'static (Vec<String>, Vec<String>) {
+    static TABLE: OnceLock<(Vec<String>, Vec<String>)> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let text = include_str!("../../../policies/copyleft.toml");
+        let table: toml::Table = toml::from_str(text).unwrap_or_default();
+        let list = |k: &str| -> Vec<String> {
+            table
+                .get(k)
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        (list("strong"), list("weak"))
+    })
+}
+
+/// The copyleft category of an SPDX id (`-or-later` spelled out when
+/// `or_later`), per the curated table.
+pub fn copyleft_of(id: spdx::LicenseId, or_later: bool) -> Option<&'static str> {
+    let name = if or_later && !id.name.ends_with("-or-later") {
+        format!("{}-or-later", id.name.trim_end_matches("-only"))
+    } else {
+        id.name.to_string()
+    };
+    let (strong, weak) = copyleft_table();
+    let hit = |list: &[String]| list.iter().any(|c| *c == name || *c == id.name);
+    if hit(strong) {
+        Some("strong")
+    } else if hit(weak) {
+        Some("weak")
+    } else {
+        None
+    }
+}
+
+/// Why a single license requirement is refused outright, if it is.
+fn refused(req: &spdx::LicenseReq, p: &LicensePolicy) -> Option<String> {
+    if p.deny.iter().any(|d| d.licensee.satisfies(req)) {
+        return Some(format!("{req} is denied"));
+    }
+    let spdx::LicenseItem::Spdx { id, or_later } = &req.license else {
+        return (p.osi || p.fsf).then(|| format!("{} is not on the SPDX list", req.license));
+    };
+    match (copyleft_of(*id, *or_later), p.copyleft) {
+        (Some("strong"), Copyleft::Strong | Copyleft::Weak) | (Some("weak"), Copyleft::Weak) => {
+            let kind = copyleft_of(*id, *or_later).unwrap_or_default();
+            return Some(format!("{} is {kind} copyleft", id.name));
+        }
+        _ => {}
+    }
+    if p.osi && !id.is_osi_approved() {
+        return Some(format!("{} is not OSI approved", id.name));
+    }
+    if p.fsf && !id.is_fsf_free_libre() {
+        return Some(format!("{} is not FSF free/libre", id.name));
+    }
+    None
+}
+
+/// Which policy entries a package's evaluation used.
+#[derive(Debug, Default)]
+pub struct Used {
+    /// Indexes into `allow`.
+    pub allow: Vec<usize>,
+    /// Indexes into `exceptions`.
+    pub exceptions: Vec<usize>,
+}
+
+/// Why an expression failed: its failing requirements and the reasons.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub branches: Vec<String>,
+    pub reason: String,
+}
+
+/// Evaluates `expr` for version `v` of crate `name`.
+pub fn evaluate(
+    p: &LicensePolicy,
+    name: &str,
+    v: &semver::Version,
+    expr: &spdx::Expression,
+    used: &mut Used,
+) -> Result<(), Failure> {
+    let exceptions: Vec<usize> = (0..p.exceptions.len())
+        .filter(|&i| {
+            let e = &p.exceptions[i];
+            applies(&e.krate, &e.versions, name, v)
+        })
+        .collect();
+    let mut denied = Vec::new();
+    let verdict = expr.evaluate_with_failures(|req| {
+        if let Some(why) = refused(req, p) {
+            denied.push(why);
+            return false;
+        }
+        let Some(allow) = &p.allow else {
+            return true;
+        };
+        let mut ok = false;
+        for (i, a) in allow.iter().enumerate() {
+            if a.licensee.satisfies(req) {
+                used.allow.push(i);
+                ok = true;
+            }
+        }
+        // An exception counts as used only where the allow-list falls short.
+        if ok {
+            return true;
+        }
+        for &i in &exceptions {
+            if p.exceptions[i]
+                .allow
+                .iter()
+                .any(|a| a.licensee.satisfies(req))
+            {
+                used.exceptions.push(i);
+                ok = true;
+            }
+        }
+        ok
+    });
+    verdict.map_err(|failed| {
+        let mut branches: Vec<String> = failed.iter().map(|r| r.req.to_string()).collect();
+        branches.dedup();
+        denied.sort();
+        denied.dedup();
+        Failure {
+            branches,
+            reason: if denied.is_empty() {
+                "not in the allow-list".to_string()
+            } else {
+                denied.join("; ")
+            },
+        }
+    })
+}

@@ -1,0 +1,285 @@
+//! Licenses family: each package's license expression (see [`resolve`])
+//! evaluated against the `[licenses]` policy (see [`eval`]). Runs only
+//! when the policy has a `[licenses]` table. Members with
+//! `publish = false` are skipped unless `include-unpublished`.
+
+pub mod config;
+pub mod eval;
+pub mod inventory;
+pub mod resolve;
+
+use super::{Family, ScanContext};
+use crate::finding::{Finding, Level};
+use crate::graph::Mode;
+use crate::policy::schema::{Field, Ty};
+use config::{LicensePolicy, location};
+use petgraph::graph::NodeIndex;
+use resolve::{Origin, Parsed, Resolved};
+use serde_json::json;
+
+crate::rule!(
+    REJECTED,
+    "license-rejected",
+    "LicenseRejected",
+    "licenses",
+    Deny,
+    false,
+    "A package's license expression is not satisfied by `licenses.allow`, or uses a denied license."
+);
+crate::rule!(
+    UNKNOWN,
+    "license-unknown",
+    "LicenseUnknown",
+    "licenses",
+    Deny,
+    false,
+    "A package declares no license expression (only `license-file`, or nothing), or lockfile mode has no license data."
+);
+crate::rule!(
+    IMPRECISE,
+    "license-imprecise",
+    "LicenseImprecise",
+    "licenses",
+    Warn,
+    false,
+    "A package's license is written in a legacy form (e.g. `MIT/Apache-2.0`) that depgate reads leniently."
+);
+crate::rule!(
+    INVALID,
+    "license-invalid",
+    "LicenseInvalid",
+    "licenses",
+    Deny,
+    false,
+    "A package's license field is not a valid SPDX expression."
+);
+crate::rule!(
+    ALLOW_UNUSED,
+    "license-allow-unused",
+    "LicenseAllowUnused",
+    "licenses",
+    Warn,
+    false,
+    "An entry of `licenses.allow`, an exception or a clarification matched no package."
+);
+crate::rule!(
+    CLARIFY_STALE,
+    "license-clarify-stale",
+    "LicenseClarifyStale",
+    "licenses",
+    Warn,
+    false,
+    "A `[[licenses.clarify]]` entry no longer applies: a pinned license file changed or cannot be read."
+);
+
+pub const FAMILY: Family = Family {
+    name: "licenses",
+    policy: Some(Field::new(
+        "licenses",
+        Ty::Table(config::FIELDS),
+        "license policy (the check runs only when this table exists)",
+    )),
+    check,
+};
+
+/// Whether a package is judged: members with `publish = false` are not,
+/// unless `include-unpublished`.
+pub fn judged(p: &LicensePolicy, pkg: &crate::graph::Package) -> bool {
+    !(pkg.is_member && pkg.publish_disabled && !p.include_unpublished)
+}
+
+fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
+    let Some(p) = LicensePolicy::from_policy(ctx.policy) else {
+        return;
+    };
+    let g = ctx.graph;
+    let mut used = eval::Used::default();
+    let mut cache = resolve::ParseCache::default();
+    let mut clarified = vec![false; p.clarify.len()];
+    for (ix, pkg) in g.packages() {
+        if !judged(&p, pkg) {
+            continue;
+        }
+        let r = resolve::resolve(&p, g, pkg, &mut cache);
+        for s in &r.stale {
+            clarified[s.clarify] = true;
+            out.push(stale_finding(ctx, &p, ix, s));
+        }
+        if let Origin::Clarified(i) = r.origin {
+            clarified[i] = true;
+        }
+        let finding = match &r.parsed {
+            Parsed::Unknown(why) => {
+                let mut f = package_finding(ctx, &UNKNOWN, ix, &r, "license");
+                f.message = format!(
+                    "`{} {}` has no license expression: {why}",
+                    pkg.name, pkg.version
+                );
+                // Without license data in lockfile mode, a policy that can
+                // refuse nothing loses nothing: count, do not report.
+                let no_data = g.mode == Mode::LockfileOnly && pkg.manifest_path.is_none();
+                f.level = if no_data && !p.needs_data() {
+                    Level::Allow
+                } else {
+                    p.unknown
+                };
+                f.fix = Some(format!(
+                    "ask `{}` to declare `license = \"...\"`, or add a `[[licenses.clarify]]` entry for it",
+                    pkg.name
+                ));
+                Some(f)
+            }
+            Parsed::Invalid(err) => {
+                let text = r.text.as_deref().unwrap_or_default();
+                let mut f = package_finding(ctx, &INVALID, ix, &r, text);
+                f.message = format!(
+                    "`{} {}` has an invalid license expression `{text}`: {err}",
+                    pkg.name, pkg.version
+                );
+                f.fix = Some("ask upstream for a valid SPDX expression, or add a `[[licenses.clarify]]` entry".into());
+                Some(f)
+            }
+            Parsed::Valid(expr) | Parsed::Imprecise(expr) => {
+                if let Parsed::Imprecise(e) = &r.parsed {
+                    let text = r.text.as_deref().unwrap_or_default();
+                    let mut f = package_finding(ctx, &IMPRECISE, ix, &r, text);
+                    f.message = format!(
+                        "`{} {}` writes its license as `{text}`, read as `{e}`",
+                        pkg.name, pkg.version
+                    );
+                    f.fix = Some(format!("upstream should write `license = \"{e}\"`"));
+                    out.push(f);
+                }
+                eval::evaluate(&p, &pkg.name, &pkg.version, expr, &mut used)
+                    .err()
+                    .map(|fail| rejected(ctx, ix, &r, &fail))
+            }
+        };
+        out.extend(finding);
+    }
+    unused(ctx, &p, &used, &clarified, out);
+}
+
+/// A finding about package `ix`, located at its manifest's `license` line
+/// when the package is local, else at its Cargo.lock entry.
+fn package_finding(
+    ctx: &ScanContext<'_>,
+    rule: &'static crate::rules::Rule,
+    ix: NodeIndex,
+    r: &Resolved,
+    subject: &str,
+) -> Finding {
+    let mut f = ctx.package_finding(rule, ix, subject, String::new());
+    if let Some(at) = ctx
+        .graph
+        .manifests
+        .get(&ix)
+        .and_then(|m| m.license_location())
+    {
+        f.locations.insert(0, at);
+    }
+    if let Some(text) = &r.text {
+        f.properties.insert("license".into(), json!(text));
+    }
+    let origin = match r.origin {
+        Origin::Clarified(_) => "clarify",
+        Origin::Declared if ctx.graph.license_data.source == "cargo-cache" => "cargo-cache",
+        Origin::Declared => "manifest",
+    };
+    f.properties.insert("license-source".into(), json!(origin));
+    f
+}
+
+fn rejected(ctx: &ScanContext<'_>, ix: NodeIndex, r: &Resolved, fail: &eval::Failure) -> Finding {
+    let pkg = ctx.graph.package(ix);
+    let text = r.text.as_deref().unwrap_or_default();
+    let mut f = package_finding(ctx, &REJECTED, ix, r, text);
+    let via = match r.origin {
+        Origin::Clarified(_) => " (clarified in the policy)",
+        Origin::Declared => "",
+    };
+    f.message = format!(
+        "`{} {}` is licensed `{text}`{via}; failing: {} ({})",
+        pkg.name,
+        pkg.version,
+        fail.branches.join(", "),
+        fail.reason
+    );
+    f.properties.insert("failing".into(), json!(fail.branches));
+    f.properties.insert("reason".into(), json!(fail.reason));
+    f.fix = Some(format!(
+        "replace `{}`, allow one of its licenses, or add a `[[licenses.exceptions]]` entry",
+        pkg.name
+    ));
+    f
+}
+
+fn stale_finding(
+    ctx: &ScanContext<'_>,
+    p: &LicensePolicy,
+    ix: NodeIndex,
+    s: &resolve::Stale,
+) -> Finding {
+    let pkg = ctx.graph.package(ix);
+    let c = &p.clarify[s.clarify];
+    let mut f = ctx.package_finding(&CLARIFY_STALE, ix, &c.expression, String::new());
+    f.locations
+        .insert(0, location(&c.origin, "the clarification"));
+    f.message = format!(
+        "the clarification `{}` for `{} {}` no longer applies: {}",
+        c.expression, pkg.name, pkg.version, s.why
+    );
+    f.fix = Some(
+        "read the crate's license files again, then update the clarification's `sha256`, or remove it"
+            .into(),
+    );
+    f
+}
+
+/// `license-allow-unused` for allow entries, exceptions and clarifications
+/// that matched nothing, at their line in the policy.
+fn unused(
+    ctx: &ScanContext<'_>,
+    p: &LicensePolicy,
+    used: &eval::Used,
+    clarified: &[bool],
+    out: &mut Vec<Finding>,
+) {
+    let mut push = |origin: &crate::policy::tree::Origin, subject: String, what: String| {
+        let mut f = ctx.policy_finding(
+            &ALLOW_UNUSED,
+            location(origin, "unused entry"),
+            &subject,
+            format!("{what} matched no package"),
+        );
+        f.fix = Some(format!("remove {what} from the policy"));
+        out.push(f);
+    };
+    for (i, a) in p.allow.iter().flatten().enumerate() {
+        if !used.allow.contains(&i) {
+            push(
+                &a.origin,
+                a.text.clone(),
+                format!("`{}` in licenses.allow", a.text),
+            );
+        }
+    }
+    for (i, e) in p.exceptions.iter().enumerate() {
+        if !used.exceptions.contains(&i) {
+            let subject = format!("exception:{}", e.krate);
+            push(
+                &e.origin,
+                subject,
+                format!("the license exception for `{}`", e.krate),
+            );
+        }
+    }
+    for (c, _) in p.clarify.iter().zip(clarified).filter(|(_, u)| !**u) {
+        let subject = format!("clarify:{}", c.krate);
+        push(
+            &c.origin,
+            subject,
+            format!("the clarification for `{}`", c.krate),
+        );
+    }
+}

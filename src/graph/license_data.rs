@@ -1,0 +1,111 @@
+//! Where the graph's license fields came from. Metadata mode has them
+//! from `cargo metadata`. A Cargo.lock has none; `--license-data
+//! cargo-cache` opts in to reading the manifests of crates.io packages
+//! from the local cargo registry source cache
+//! (`$CARGO_HOME/registry/src/<index>/<name>-<version>/Cargo.toml`),
+//! which cargo normalizes on publish. Only TOML is read; nothing runs.
+//! The report lists which crates were found, so a result never depends
+//! silently on one machine's cache.
+
+use super::{Graph, Mode};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// `--license-data`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LicenseDataOption {
+    /// What the mode gives: metadata has license fields, a Cargo.lock has none.
+    #[default]
+    Default,
+    /// Lockfile mode: read crates.io manifests from the local cargo registry cache.
+    CargoCache,
+}
+
+/// The report's account of license data.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct LicenseData {
+    /// `metadata`, `none` (a Cargo.lock alone) or `cargo-cache`.
+    pub source: &'static str,
+    /// With `cargo-cache`: `name version` of the packages found, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub found: Vec<String>,
+    /// With `cargo-cache`: `name version` of the packages not found, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+}
+
+impl LicenseData {
+    pub fn for_mode(mode: Mode) -> LicenseData {
+        LicenseData {
+            source: match mode {
+                Mode::Metadata => "metadata",
+                Mode::LockfileOnly => "none",
+            },
+            ..LicenseData::default()
+        }
+    }
+}
+
+/// The cargo registry cache directories that hold crates.io sources
+/// (`index.crates.io-*` for the sparse index, `github.com-*` for the git
+/// index), sorted so the first match is the same on every run.
+fn crates_io_dirs(cargo_home: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(cargo_home.join("registry").join("src")) else {
+        return Vec::new();
+    };
+    let mut dirs: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().to_string();
+            n.starts_with("index.crates.io-") || n.starts_with("github.com-")
+        })
+        .map(|e| e.path())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// The `[package]` license fields of a cached manifest.
+fn read_manifest(path: &Path) -> Option<(Option<String>, Option<String>)> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    let pkg = table.get("package")?.as_table()?;
+    let field = |k: &str| pkg.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    Some((field("license"), field("license-file")))
+}
+
+/// Fills license fields of crates.io packages from the cache under
+/// `cargo_home`; returns the account for the report.
+pub fn from_cargo_cache(g: &mut Graph, cargo_home: &Path) -> LicenseData {
+    let dirs = crates_io_dirs(cargo_home);
+    let mut data = LicenseData {
+        source: "cargo-cache",
+        ..LicenseData::default()
+    };
+    let ixs: Vec<_> = g.graph.node_indices().collect();
+    for ix in ixs {
+        let pkg = &g.graph[ix];
+        if !pkg.source.is_crates_io() {
+            continue;
+        }
+        let key = format!("{} {}", pkg.name, pkg.version);
+        let dir_name = format!("{}-{}", pkg.name, pkg.version);
+        let hit = dirs.iter().find_map(|d| {
+            let manifest = d.join(&dir_name).join("Cargo.toml");
+            read_manifest(&manifest).map(|fields| (manifest, fields))
+        });
+        match hit {
+            Some((manifest, (license, license_file))) => {
+                let pkg = &mut g.graph[ix];
+                pkg.license = license;
+                pkg.license_file = license_file;
+                pkg.manifest_path = Some(manifest);
+                data.found.push(key);
+            }
+            None => data.missing.push(key),
+        }
+    }
+    data.found.sort();
+    data.missing.sort();
+    data
+}
