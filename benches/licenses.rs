@@ -13,7 +13,7 @@ use depgate::location::SourceText;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-const ROUNDS: usize = 41;
+const ROUNDS: usize = 101;
 const BROAD: &str = r#"["MIT", "Apache-2.0", "Apache-2.0 WITH LLVM-exception", "BSD-2-Clause", "BSD-3-Clause", "ISC", "Unlicense", "Zlib", "Unicode-3.0", "Unicode-DFS-2016", "MPL-2.0", "CC0-1.0", "BSL-1.0", "0BSD", "CDLA-Permissive-2.0"]"#;
 
 fn median(mut v: Vec<Duration>) -> Duration {

@@ -6,6 +6,8 @@
 //! flags, before the allow-list and the crate's exceptions are asked.
 
 use super::config::{Copyleft, LicensePolicy, applies};
+use super::resolve::{Origin, Resolved};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// The curated copyleft table, `policies/copyleft.toml`: (strong, weak).
@@ -56,12 +58,13 @@ fn refused(req: &spdx::LicenseReq, p: &LicensePolicy) -> Option<String> {
     let spdx::LicenseItem::Spdx { id, or_later } = &req.license else {
         return (p.osi || p.fsf).then(|| format!("{} is not on the SPDX list", req.license));
     };
-    match (copyleft_of(*id, *or_later), p.copyleft) {
-        (Some("strong"), Copyleft::Strong | Copyleft::Weak) | (Some("weak"), Copyleft::Weak) => {
-            let kind = copyleft_of(*id, *or_later).unwrap_or_default();
-            return Some(format!("{} is {kind} copyleft", id.name));
+    if p.copyleft != Copyleft::None {
+        match (copyleft_of(*id, *or_later), p.copyleft) {
+            (Some(kind @ "strong"), _) | (Some(kind @ "weak"), Copyleft::Weak) => {
+                return Some(format!("{} is {kind} copyleft", id.name));
+            }
+            _ => {}
         }
-        _ => {}
     }
     if p.osi && !id.is_osi_approved() {
         return Some(format!("{} is not OSI approved", id.name));
@@ -148,4 +151,41 @@ pub fn evaluate(
             },
         }
     })
+}
+
+/// Verdicts by expression text, for packages judged by their own field
+/// with no exception in scope: then the verdict depends on the text alone.
+#[derive(Debug, Default)]
+pub struct Memo(HashMap<String, (Result<(), Failure>, Vec<usize>)>);
+
+impl Memo {
+    pub fn evaluate(
+        &mut self,
+        p: &LicensePolicy,
+        pkg: &crate::graph::Package,
+        r: &Resolved,
+        expr: &spdx::Expression,
+        used: &mut Used,
+    ) -> Result<(), Failure> {
+        let plain = r.origin == Origin::Declared
+            && !p
+                .exceptions
+                .iter()
+                .any(|e| applies(&e.krate, &e.versions, &pkg.name, &pkg.version));
+        let key = match (&r.text, plain) {
+            (Some(text), true) => text,
+            _ => return evaluate(p, &pkg.name, &pkg.version, expr, used),
+        };
+        if let Some((verdict, allow)) = self.0.get(key) {
+            used.allow.extend(allow);
+            return verdict.clone();
+        }
+        let mut mine = Used::default();
+        let verdict = evaluate(p, &pkg.name, &pkg.version, expr, &mut mine);
+        mine.allow.sort_unstable();
+        mine.allow.dedup();
+        used.allow.extend(&mine.allow);
+        self.0.insert(key.clone(), (verdict.clone(), mine.allow));
+        verdict
+    }
 }

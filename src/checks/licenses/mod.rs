@@ -95,6 +95,7 @@ fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
     let g = ctx.graph;
     let mut used = eval::Used::default();
     let mut cache = resolve::ParseCache::default();
+    let mut memo = eval::Memo::default();
     let mut clarified = vec![false; p.clarify.len()];
     for (ix, pkg) in g.packages() {
         if !judged(&p, pkg) {
@@ -150,7 +151,7 @@ fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
                     f.fix = Some(format!("upstream should write `license = \"{e}\"`"));
                     out.push(f);
                 }
-                eval::evaluate(&p, &pkg.name, &pkg.version, expr, &mut used)
+                memo.evaluate(&p, pkg, &r, expr, &mut used)
                     .err()
                     .map(|fail| rejected(ctx, ix, &r, &fail))
             }

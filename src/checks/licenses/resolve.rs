@@ -9,6 +9,7 @@ use crate::graph::{Graph, Mode, Package};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Component, Path};
+use std::sync::Arc;
 
 /// Where the expression a package is judged by came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,9 +25,9 @@ pub enum Origin {
 pub enum Parsed {
     /// No expression; the reason says why.
     Unknown(String),
-    Valid(spdx::Expression),
+    Valid(Arc<spdx::Expression>),
     /// A legacy form read leniently, e.g. `MIT/Apache-2.0`.
-    Imprecise(spdx::Expression),
+    Imprecise(Arc<spdx::Expression>),
     /// Not an expression even leniently: the parse error.
     Invalid(String),
 }
@@ -49,9 +50,9 @@ pub struct Resolved {
 
 pub fn parse(text: &str) -> Parsed {
     match spdx::Expression::parse(text) {
-        Ok(e) => Parsed::Valid(e),
+        Ok(e) => Parsed::Valid(Arc::new(e)),
         Err(_) => match spdx::Expression::parse_mode(text, spdx::ParseMode::LAX) {
-            Ok(e) => Parsed::Imprecise(e),
+            Ok(e) => Parsed::Imprecise(Arc::new(e)),
             Err(err) => Parsed::Invalid(err.reason.to_string()),
         },
     }
