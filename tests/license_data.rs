@@ -315,6 +315,20 @@ fn member_findings_point_at_the_manifest_license_line_and_exceptions_can_be_unus
         "testdata/ws-basic/crates/app/Cargo.toml"
     );
     assert_eq!(app["locations"][0]["line"], 5);
+    // An exception out of its version range does not apply, and is unused.
+    std::fs::write(&p, "[licenses]\nallow = [\"Apache-2.0\"]\n[[licenses.exceptions]]\ncrate = \"fixture-app\"\nversions = \">=1\"\nallow = [\"MIT\"]\n[sources]\ngit = \"allow\"\n").unwrap();
+    let scoped: Value = serde_json::from_str(&depgate_args(&args).stdout).unwrap();
+    let rules_for_app: Vec<&str> = scoped["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["package"]["name"] == "fixture-app" || f["subject"] == "exception:fixture-app"
+        })
+        .map(|f| f["rule"].as_str().unwrap())
+        .filter(|r| r.starts_with("license-"))
+        .collect();
+    assert_eq!(rules_for_app, ["license-allow-unused", "license-rejected"]);
     // fixture-core has publish = false: skipped by default.
     assert!(
         !v["findings"]

@@ -231,8 +231,8 @@ fn remediation(g: &Graph, name: &str, versions: &[NodeIndex]) -> Option<String> 
     let newest = g.package(*versions.last()?);
     let holders: Vec<String> = g
         .dependents(oldest)
-        .into_iter()
-        .map(|d| {
+        .iter()
+        .map(|&d| {
             let dep = g.package(d);
             let req = dep
                 .declared

@@ -107,7 +107,7 @@ impl ScanContext<'_> {
                 label: format!("`{} {}` in Cargo.lock", pkg.name, pkg.version),
             });
         }
-        for member in g.dependents(ix) {
+        for &member in g.dependents(ix) {
             if let Some(m) = g.manifests.get(&member) {
                 if let Some(dep) = m.find(&pkg.name) {
                     locations.push(

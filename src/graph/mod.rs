@@ -134,14 +134,14 @@ impl Graph {
     }
 
     /// Direct dependents of a package, sorted by name and version.
-    pub fn dependents(&self, ix: NodeIndex) -> Vec<NodeIndex> {
+    pub fn dependents(&self, ix: NodeIndex) -> &[NodeIndex] {
         let index = self.dependents_index.get_or_init(|| {
             self.graph
                 .node_indices()
                 .map(|i| self.sorted(self.graph.neighbors_directed(i, Direction::Incoming)))
                 .collect()
         });
-        index.get(ix.index()).cloned().unwrap_or_default()
+        index.get(ix.index()).map_or(&[], Vec::as_slice)
     }
 
     /// Direct dependencies of a package, sorted by name and version.
@@ -167,7 +167,7 @@ impl Graph {
             return vec![vec![ix]];
         }
         let mut paths = Vec::new();
-        for parent in self.dependents(ix) {
+        for &parent in self.dependents(ix) {
             if paths.len() >= max {
                 break;
             }
@@ -194,7 +194,7 @@ impl Graph {
                 }
                 return Some(path);
             }
-            for next in self.dependents(cur) {
+            for &next in self.dependents(cur) {
                 if next != avoid && !prev.contains_key(&next) {
                     prev.insert(next, cur);
                     queue.push_back(next);
@@ -206,11 +206,24 @@ impl Graph {
 
     /// `a 1.0.0 -> b 2.0.0 -> c 0.1.0` for a path.
     pub fn path_string(&self, path: &[NodeIndex]) -> String {
-        let parts: Vec<String> = path
-            .iter()
-            .map(|&i| format!("{} {}", self.graph[i].name, self.graph[i].version))
-            .collect();
-        parts.join(" -> ")
+        use std::fmt::Write;
+        let mut out = String::with_capacity(path.len() * 24);
+        for (n, &i) in path.iter().enumerate() {
+            let p = &self.graph[i];
+            let v = &p.version;
+            let sep = if n == 0 { "" } else { " -> " };
+            // Fields directly: `Version`'s Display pads, which costs here.
+            let _ = write!(out, "{sep}{} {}.{}.{}", p.name, v.major, v.minor, v.patch);
+            if !v.pre.is_empty() {
+                out.push('-');
+                out.push_str(v.pre.as_str());
+            }
+            if !v.build.is_empty() {
+                out.push('+');
+                out.push_str(v.build.as_str());
+            }
+        }
+        out
     }
 
     /// The workspace root relative to the repository root, `/`-separated

@@ -77,7 +77,6 @@ pub fn build(g: &Graph, policy: &crate::policy::Policy) -> Inventory {
                 ids.dedup();
                 let verdict = eval::evaluate(&p, &pkg.name, &pkg.version, e, &mut used);
                 match verdict {
-                    _ if !judged(&p, pkg) => (ids, "skipped", None),
                     Ok(()) => (ids, "allowed", None),
                     Err(f) => {
                         let why = format!("failing: {} ({})", f.branches.join(", "), f.reason);
@@ -98,7 +97,7 @@ pub fn build(g: &Graph, policy: &crate::policy::Policy) -> Inventory {
             license_source,
             licenses,
             status: if judged(&p, pkg) { status } else { "skipped" },
-            reason,
+            reason: reason.filter(|_| judged(&p, pkg)),
         });
     }
     let ver = |v: &str| semver::Version::parse(v).ok();

@@ -139,8 +139,15 @@ fn check_files(c: &Clarify, pkg: &Package) -> Result<(), String> {
         {
             return Err(format!("`{rel}` is not a path inside the crate"));
         }
-        let bytes = std::fs::read(root.join(rel_path))
-            .map_err(|e| format!("cannot read `{rel}` in the crate: {e}"))?;
+        let file = root.join(rel_path);
+        // Only a regular file: a link could point anywhere, a FIFO or device never ends.
+        match std::fs::symlink_metadata(&file) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => return Err(format!("`{rel}` in the crate is not a regular file")),
+            Err(e) => return Err(format!("cannot read `{rel}` in the crate: {e}")),
+        }
+        let bytes =
+            std::fs::read(&file).map_err(|e| format!("cannot read `{rel}` in the crate: {e}"))?;
         let got = hex(&Sha256::digest(&bytes));
         if got != *want {
             return Err(format!(
