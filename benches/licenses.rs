@@ -82,6 +82,7 @@ fn main() {
             today,
             db: Some(&db),
             index: None,
+            cli: &[],
         };
         let mut out = Vec::new();
         (licenses::FAMILY.check)(&ctx, &mut out);

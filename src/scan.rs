@@ -141,6 +141,7 @@ pub fn scan(graph: &Graph, shared: &Shared<'_>) -> Outcome {
         today: shared.today,
         db: shared.db,
         index: shared.index,
+        cli: shared.cli,
     };
     let workspace = graph.workspace_key();
     let input = DecideInput {

@@ -357,6 +357,27 @@ fn presets_license_keys_in_lockfile_mode() {
     );
     assert_eq!(v["summary"]["allowed"]["license-unknown"], 5);
     assert_eq!(out.code, 0, "{}", out.stdout);
+    // ... unless a level is set for the rule: then they are reported in full.
+    let (_, v) = check_lockfile(
+        dir.path(),
+        "extends = [\"preset:default\"]\n[sources]\ngit = \"allow\"\n",
+        &["-W", "license-unknown"],
+    );
+    let warned: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "license-unknown")
+        .collect();
+    assert_eq!(warned.len(), 5);
+    assert!(warned.iter().all(|f| {
+        f["level"] == "warn"
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .contains("Cargo.lock carries no license data")
+            && f["locations"][0]["path"] == "Cargo.lock"
+    }));
     // strict needs license data: without it every package is unknown at deny.
     let (out, v) = check_lockfile(
         dir.path(),

@@ -33,6 +33,8 @@ pub struct ScanContext<'a> {
     pub db: Option<&'a crate::advisories::AdvisoryDb>,
     /// Yanked status from the local cargo index cache, when the policy asks.
     pub index: Option<&'a crate::advisories::index_cache::IndexCache>,
+    /// `-D/-W/-A` from the command line (only [`ScanContext::may_raise`] reads them).
+    pub cli: &'a [crate::decide::CliLevel],
 }
 
 pub struct Family {
@@ -137,6 +139,43 @@ impl ScanContext<'_> {
             waived: None,
             diff: None,
         }
+    }
+
+    /// Whether `[levels]` or `-D/-W/-A` name `rule`, so that a finding a
+    /// family puts at `allow` could still be reported. When not, the family
+    /// may emit [`ScanContext::counted_finding`] instead of a full one: the
+    /// decide stage will only count it (and match waivers against it).
+    pub fn may_raise(&self, rule: &Rule) -> bool {
+        self.policy.levels.contains_key(rule.id) || self.cli.iter().any(|c| c.rule == rule.id)
+    }
+
+    /// A finding at `allow` with only what counting and waiver matching
+    /// read: rule, package, subject, exposure. `workspace` is
+    /// `graph.workspace_key()`, computed once by the caller.
+    pub fn counted_finding(
+        &self,
+        rule: &'static Rule,
+        ix: NodeIndex,
+        subject: &str,
+        workspace: &str,
+    ) -> Finding {
+        let pkg = self.graph.package(ix);
+        let mut f = Finding::new(
+            rule,
+            workspace,
+            &pkg.name,
+            subject,
+            String::new(),
+            Vec::new(),
+        );
+        f.level = Level::Allow;
+        f.exposure = pkg.exposure;
+        f.package = Some(PackageRef {
+            name: pkg.name.clone(),
+            version: pkg.version.to_string(),
+            source: String::new(),
+        });
+        f
     }
 
     /// A finding about the policy itself (unused entries, expired waivers).

@@ -96,6 +96,7 @@ fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
     let mut used = eval::Used::default();
     let mut cache = resolve::ParseCache::default();
     let mut memo = eval::Memo::default();
+    let workspace = g.workspace_key();
     let mut clarified = vec![false; p.clarify.len()];
     for (ix, pkg) in g.packages() {
         if !judged(&p, pkg) {
@@ -111,19 +112,24 @@ fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
         }
         let finding = match &r.parsed {
             Parsed::Unknown(why) => {
+                // Without license data in lockfile mode, a policy that can
+                // refuse nothing loses nothing: count, do not report.
+                let no_data = g.mode == Mode::LockfileOnly && pkg.manifest_path.is_none();
+                let level = if no_data && !p.needs_data() {
+                    Level::Allow
+                } else {
+                    p.unknown
+                };
+                if level == Level::Allow && !ctx.may_raise(&UNKNOWN) {
+                    out.push(ctx.counted_finding(&UNKNOWN, ix, "license", &workspace));
+                    continue;
+                }
                 let mut f = package_finding(ctx, &UNKNOWN, ix, &r, "license");
                 f.message = format!(
                     "`{} {}` has no license expression: {why}",
                     pkg.name, pkg.version
                 );
-                // Without license data in lockfile mode, a policy that can
-                // refuse nothing loses nothing: count, do not report.
-                let no_data = g.mode == Mode::LockfileOnly && pkg.manifest_path.is_none();
-                f.level = if no_data && !p.needs_data() {
-                    Level::Allow
-                } else {
-                    p.unknown
-                };
+                f.level = level;
                 f.fix = Some(format!(
                     "ask `{}` to declare `license = \"...\"`, or add a `[[licenses.clarify]]` entry for it",
                     pkg.name
