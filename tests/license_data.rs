@@ -408,3 +408,50 @@ fn presets_license_keys_in_lockfile_mode() {
         gpl.2
     );
 }
+
+#[test]
+fn inventory_in_lockfile_mode_with_the_cargo_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    lockfile_workspace(dir.path());
+    let manifest = dir.path().join("ws/Cargo.toml");
+    let args = [
+        "licenses",
+        "--lockfile-only",
+        "--license-data",
+        "cargo-cache",
+        "--format",
+        "json",
+        "--manifest-path",
+        manifest.to_str().unwrap(),
+    ];
+    let out = run(depgate(dir.path()).args(args));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("2 crates found"), "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let rows: Vec<(String, String, String)> = v["crates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                c["license_source"].as_str().unwrap().to_string(),
+                c["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let row = |n: &str| rows.iter().find(|r| r.0 == n).unwrap().clone();
+    // The built-in default policy has no allow-list: every known license is allowed.
+    assert_eq!(
+        row("gplcrate"),
+        ("gplcrate".into(), "cargo-cache".into(), "allowed".into())
+    );
+    assert_eq!(
+        row("missing"),
+        ("missing".into(), "none".into(), "unknown".into())
+    );
+    assert_eq!(
+        v["license_data"]["missing"],
+        serde_json::json!(["missing 0.1.0"])
+    );
+}
