@@ -1,207 +1,20 @@
-//! Command-line interface shared by `depgate` and `cargo-depgate`: clap
-//! definitions and the dispatch from a parsed command to the library.
+//! Command-line interface shared by `depgate` and `cargo-depgate`: the
+//! dispatch from a parsed command (defined in `args.rs`) to the library.
 //! Reports go to stdout or `--output` files; logs and errors to stderr.
 
 use crate::date::Date;
 use crate::decide::{CliLevel, EXIT_ERROR, EXIT_FAIL, EXIT_PASS};
 use crate::error::{Error, Result};
 use crate::finding::Level;
-use crate::graph::metadata::CargoOptions;
 use crate::report::{Format, RenderOptions, Report, render, write_atomic};
-use crate::scan::{Shared, WorkspaceInput, load_workspace, scan};
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use crate::scan::{Shared, load_workspace, scan};
+use clap::{CommandFactory, FromArgMatches};
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-#[derive(Debug, Parser)]
-#[command(
-    name = "depgate",
-    version,
-    about = "Policy gate for Cargo dependencies",
-    max_term_width = 100
-)]
-pub struct Cli {
-    /// Colour: auto, always or never (default: CARGO_TERM_COLOR, else auto).
-    #[arg(long, global = true, value_enum)]
-    pub color: Option<ColorChoice>,
-    /// Print no report on stdout for the human format; the exit code still tells.
-    #[arg(short, long, global = true)]
-    pub quiet: bool,
-    /// More detail: allowed counts, loaded files (stderr).
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Check a workspace against the policy.
-    Check(Box<CheckArgs>),
-    /// Validate or show policies.
-    #[command(subcommand)]
-    Policy(PolicyCommand),
-    /// The advisory database: where it comes from, and its snapshot.
-    #[command(subcommand)]
-    Db(DbCommand),
-    /// License inventory by license and by crate, for compliance packs.
-    Licenses(Box<LicensesArgs>),
-    /// List every rule with its default level.
-    Rules,
-    /// Print a rule's page.
-    Explain {
-        /// Rule id, e.g. source-git-unpinned.
-        rule: String,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum PolicyCommand {
-    /// Validate a policy file (default: the discovered policy, else the built-in one).
-    Check { file: Option<PathBuf> },
-    /// Print the effective merged policy, with where each value came from.
-    Show {
-        /// Policy file (default: discovered from the current directory).
-        #[arg(long)]
-        policy: Option<PathBuf>,
-    },
-    /// Print every policy key with its type and meaning (Markdown).
-    Keys,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum DbCommand {
-    /// Print the database's source, date, advisory count and age.
-    Info {
-        /// Database directory (default: the cache, else the embedded snapshot).
-        #[arg(long, value_name = "DIR")]
-        advisory_db: Option<PathBuf>,
-        /// Date the age is counted to (YYYY-MM-DD).
-        #[arg(long, env = "DEPGATE_TODAY", value_name = "DATE")]
-        today: Option<String>,
-    },
-    /// Download the advisory database into the cache ($DEPGATE_HOME/advisory-db).
-    Update {
-        /// Archive URL (a .tar.gz of the advisory-db repository).
-        #[arg(long, default_value = crate::advisories::fetch::DEFAULT_URL)]
-        url: String,
-    },
-    /// Write the compressed snapshot that is embedded in the binary.
-    Snapshot {
-        /// The advisory-db directory to bundle.
-        #[arg(long, value_name = "DIR")]
-        from: PathBuf,
-        /// Output file (src/advisories/snapshot.bin.gz when rebuilding depgate).
-        #[arg(long, value_name = "FILE")]
-        out: PathBuf,
-    },
-}
-
-#[derive(Debug, Args)]
-pub struct WorkspaceArgs {
-    /// Path to the workspace's Cargo.toml.
-    #[arg(long, value_name = "PATH")]
-    pub manifest_path: Option<PathBuf>,
-    /// Features to activate (comma or space separated, repeatable).
-    #[arg(long, short = 'F', value_delimiter = ',')]
-    pub features: Vec<String>,
-    #[arg(long)]
-    pub all_features: bool,
-    #[arg(long)]
-    pub no_default_features: bool,
-    /// Only count dependencies built for these targets (repeatable). Default: every target.
-    #[arg(long, value_name = "TRIPLE")]
-    pub target: Vec<String>,
-    /// Require Cargo.lock to be up to date (passed to cargo).
-    #[arg(long)]
-    pub locked: bool,
-    /// Run cargo without network access.
-    #[arg(long)]
-    pub offline: bool,
-    /// --locked and --offline.
-    #[arg(long)]
-    pub frozen: bool,
-    /// Read Cargo.lock only: never run cargo, never read .cargo/config or rust-toolchain.
-    #[arg(long)]
-    pub lockfile_only: bool,
-    /// Cargo.lock to read (default: the workspace's).
-    #[arg(long, value_name = "PATH")]
-    pub lockfile: Option<PathBuf>,
-    /// Pre-generated `cargo metadata --format-version 1` JSON instead of running cargo.
-    #[arg(long, value_name = "FILE")]
-    pub metadata_path: Option<PathBuf>,
-    /// Policy file (default: discovered, else the built-in default).
-    #[arg(long, value_name = "FILE")]
-    pub policy: Option<PathBuf>,
-    /// Where lockfile mode takes license fields from: default (none) or cargo-cache.
-    #[arg(long, value_enum, value_name = "SOURCE", default_value = "default")]
-    pub license_data: crate::graph::license_data::LicenseDataOption,
-}
-
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    #[command(flatten)]
-    pub ws: WorkspaceArgs,
-    /// Advisory database directory (default: the cache, else the embedded snapshot).
-    #[arg(long, value_name = "DIR")]
-    pub advisory_db: Option<PathBuf>,
-    /// Report format on stdout.
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: Format,
-    /// Also write a report: FORMAT=PATH (repeatable), written atomically.
-    #[arg(long, value_name = "FORMAT=PATH")]
-    pub output: Vec<String>,
-    /// Levels that fail the gate: deny (default) or warn.
-    #[arg(long, value_parser = ["deny", "warn"])]
-    pub fail_on: Option<String>,
-    /// Set RULE to deny (repeatable; the last flag for a rule wins).
-    #[arg(short = 'D', value_name = "RULE")]
-    pub deny: Vec<String>,
-    /// Set RULE to warn.
-    #[arg(short = 'W', value_name = "RULE")]
-    pub warn: Vec<String>,
-    /// Set RULE to allow (not reported).
-    #[arg(short = 'A', value_name = "RULE")]
-    pub allow: Vec<String>,
-    /// GitLab dependency-scanning schema version to declare (X.Y.Z; default 15.1.5).
-    #[arg(long, value_name = "VERSION", value_parser = parse_schema_version)]
-    pub gitlab_schema_version: Option<String>,
-    /// Diff-only gating against a git revision: the findings at REV are computed in-process (git worktree).
-    #[arg(long, value_name = "REV", conflicts_with = "baseline")]
-    pub base_ref: Option<String>,
-    /// Diff-only gating: a previous depgate JSON report; only new findings fail (see `[diff]`).
-    #[arg(long, value_name = "FILE")]
-    pub baseline: Option<PathBuf>,
-    /// SARIF `automationDetails.id` category (default: depgate/<workspace path>).
-    #[arg(long, value_name = "ID")]
-    pub sarif_category: Option<String>,
-    /// The date deadlines and expiries are counted against (YYYY-MM-DD).
-    #[arg(long, env = "DEPGATE_TODAY", value_name = "DATE")]
-    pub today: Option<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct LicensesArgs {
-    #[command(flatten)]
-    pub ws: WorkspaceArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: crate::report::inventory::InventoryFormat,
-    /// One table only: by crate (CSV's default) or by license.
-    #[arg(long, value_enum)]
-    pub by: Option<crate::report::inventory::InventoryBy>,
-    /// Write to FILE (atomically) instead of stdout.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
+mod args;
+pub use args::*;
 
 /// Runs depgate on `args` (including the program name) and returns the exit code.
 pub fn main_with_args(args: Vec<OsString>) -> u8 {
@@ -499,38 +312,6 @@ fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
     Ok(if passed { EXIT_PASS } else { EXIT_FAIL })
 }
 
-impl WorkspaceArgs {
-    /// Where the workspace is and how to load it.
-    pub fn input(&self) -> Result<WorkspaceInput> {
-        if self.lockfile_only && self.metadata_path.is_some() {
-            return Err(Error::Usage(
-                "--lockfile-only and --metadata-path exclude each other".into(),
-            ));
-        }
-        Ok(WorkspaceInput {
-            lockfile_only: self.lockfile_only,
-            lockfile: self.lockfile.clone(),
-            metadata_path: self.metadata_path.clone(),
-            cargo: CargoOptions {
-                manifest_path: self.manifest_path.clone(),
-                features: self
-                    .features
-                    .iter()
-                    .flat_map(|f| f.split_whitespace())
-                    .map(str::to_string)
-                    .collect(),
-                all_features: self.all_features,
-                no_default_features: self.no_default_features,
-                locked: self.locked,
-                offline: self.offline,
-                frozen: self.frozen,
-            },
-            targets: self.target.clone(),
-            license_data: self.license_data,
-        })
-    }
-}
-
 /// Says on stderr which crates the cargo registry cache gave licenses for.
 fn note_license_data(data: &crate::graph::license_data::LicenseData) {
     if data.source == "cargo-cache" {
@@ -598,17 +379,4 @@ fn use_color(choice: Option<ColorChoice>) -> bool {
 pub fn print_stdout(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-}
-
-fn parse_schema_version(s: &str) -> std::result::Result<String, String> {
-    let parts: Vec<&str> = s.split('.').collect();
-    if parts.len() == 3
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-    {
-        Ok(s.to_string())
-    } else {
-        Err("expected X.Y.Z, e.g. 15.1.5".into())
-    }
 }
