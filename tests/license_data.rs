@@ -93,14 +93,21 @@ fn lockfile_mode_has_no_license_data_unless_the_cache_is_opted_in() {
     let (_, v) = check_lockfile(dir.path(), ALLOW_MIT, &[]);
     assert_eq!(v["license_data"]["source"], "none");
     let found = license_findings(&v);
-    // Five packages, every one unknown, each saying why; MIT is then unused.
+    // Four dependencies, every one unknown, each saying why (the member
+    // `app` is not judged: lockfile mode reads no member manifest). With
+    // data missing, the allow-list is not reported as unused.
     let unknown: Vec<_> = found
         .iter()
         .filter(|(r, _, m)| {
             r == "license-unknown" && m.contains("Cargo.lock carries no license data")
         })
         .collect();
-    assert_eq!(unknown.len(), 5, "{found:?}");
+    assert_eq!(unknown.len(), 4, "{found:?}");
+    assert_eq!(
+        found.len(),
+        4,
+        "no license-allow-unused without data: {found:?}"
+    );
 
     let (out, v) = check_lockfile(dir.path(), ALLOW_MIT, &["--license-data", "cargo-cache"]);
     assert_eq!(v["license_data"]["source"], "cargo-cache");
@@ -129,7 +136,7 @@ fn lockfile_mode_has_no_license_data_unless_the_cache_is_opted_in() {
     assert!(
         gpl[0]
             .2
-            .contains("failing: GPL-3.0-only (not in the allow-list)"),
+            .ends_with("is licensed `GPL-3.0-only`: GPL-3.0-only is not in the allow-list"),
         "{}",
         gpl[0].2
     );
@@ -180,7 +187,7 @@ fn clarification_applies_until_its_license_file_changes() {
         .join("cargo-home/registry/src/index.crates.io-1949cf8c6b5b557f/gplcrate-1.0.0/LICENSE");
     let digest = sha256_hex(&std::fs::read(&license).unwrap());
     let policy = format!(
-        "[licenses]\nallow = [\"MIT\"]\nunknown = \"warn\"\n\n[[licenses.clarify]]\ncrate = \"gplcrate\"\nversions = \"1\"\nexpression = \"MIT\"\nlicense-files = [{{ path = \"LICENSE\", sha256 = \"{digest}\" }}]\n\n[[licenses.clarify]]\ncrate = \"not-in-graph\"\nexpression = \"MIT\"\nlicense-files = []\n[sources]\ngit = \"allow\"\n"
+        "[licenses]\nallow = [\"MIT\"]\nunknown = \"warn\"\n\n[[licenses.clarify]]\ncrate = \"gplcrate\"\nversions = \"1\"\nexpression = \"MIT\"\nlicense-files = [{{ path = \"LICENSE\", sha256 = \"{digest}\" }}]\n\n[[licenses.clarify]]\ncrate = \"not-in-graph\"\nexpression = \"MIT\"\nlicense-files = []\n\n[[licenses.clarify]]\ncrate = \"mitcrate\"\nexpression = \"MIT\"\nlicense-files = []\n\n[[licenses.clarify]]\ncrate = \"mitcrate\"\nexpression = \"Apache-2.0\"\nlicense-files = []\n[sources]\ngit = \"allow\"\n"
     );
     let (_, v) = check_lockfile(dir.path(), &policy, &["--license-data", "cargo-cache"]);
     let found = license_findings(&v);
@@ -191,11 +198,28 @@ fn clarification_applies_until_its_license_file_changes() {
         .iter()
         .filter(|f| f["rule"] == "license-allow-unused")
         .collect();
-    assert_eq!(unused.len(), 1);
-    assert_eq!(unused[0]["subject"], "clarify:not-in-graph");
+    // Allow entries are not judged (some crates have no data); the
+    // clarification for no crate, and the one shadowed by an earlier entry
+    // for the same crate, are reported at their lines.
+    assert_eq!(unused.len(), 2);
+    assert_eq!(unused[0]["subject"], "clarify:mitcrate");
+    assert_eq!(unused[0]["locations"][0]["line"], 21);
+    assert!(
+        unused[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("never applied: an earlier clarification")
+    );
+    assert_eq!(unused[1]["subject"], "clarify:not-in-graph");
     assert_eq!(
-        unused[0]["locations"][0]["line"], 11,
+        unused[1]["locations"][0]["line"], 11,
         "at the clarification in the policy"
+    );
+    assert!(
+        unused[1]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("matched no package")
     );
 
     std::fs::write(&license, "GPL-3.0-only text, amended\n").unwrap();
@@ -244,13 +268,14 @@ fn bad_license_policy_entries_are_exit_2_with_their_line() {
     let p = dir.path().join("p.toml");
     std::fs::write(
         &p,
-        "[licenses]\nallow = [\"MIT\", \"Apache2\"]\n\n[[licenses.clarify]]\ncrate = \"x\"\nexpression = \"MIT OR OR\"\nlicense-files = [{ path = \"LICENSE\", sha256 = \"abc\" }]\n",
+        "[licenses]\nallow = [\"MIT\", \"Apache2\", \"GPL-2.0+\"]\n\n[[licenses.clarify]]\ncrate = \"x\"\nexpression = \"MIT OR OR\"\nlicense-files = [{ path = \"LICENSE\", sha256 = \"abc\" }]\n",
     )
     .unwrap();
     let out = depgate_args(&["policy", "check", p.to_str().unwrap()]);
     assert_eq!(out.code, 2);
     for want in [
-        "p.toml:2:17: `licenses.allow`: `Apache2` is not an SPDX license id",
+        "p.toml:2:17: `licenses.allow`: `Apache2` is not an SPDX license id: unknown term (did you mean `Apache-2.0`?)",
+        "(did you mean `GPL-2.0-or-later`?)",
         "p.toml:6:14: `licenses.clarify[0].expression`: invalid SPDX expression `MIT OR OR`",
         "`licenses.clarify[0].license-files[0].sha256`: `abc` is not a SHA-256 digest",
     ] {
@@ -296,6 +321,16 @@ fn member_findings_point_at_the_manifest_license_line_and_exceptions_can_be_unus
         })
         .collect();
     assert!(unused.contains(&("exception:itoa", 6)), "{unused:?}");
+    let itoa = findings
+        .iter()
+        .find(|f| f["subject"] == "exception:itoa")
+        .unwrap();
+    assert!(
+        itoa["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("was not needed: the allow-list already covers what it allows")
+    );
     // A member's license finding points at the `license` line of its Cargo.toml.
     std::fs::write(
         &p,
@@ -355,7 +390,7 @@ fn presets_license_keys_in_lockfile_mode() {
         "{:?}",
         license_findings(&v)
     );
-    assert_eq!(v["summary"]["allowed"]["license-unknown"], 5);
+    assert_eq!(v["summary"]["allowed"]["license-unknown"], 4);
     assert_eq!(out.code, 0, "{}", out.stdout);
     // ... unless a level is set for the rule: then they are reported in full.
     let (_, v) = check_lockfile(
@@ -369,7 +404,7 @@ fn presets_license_keys_in_lockfile_mode() {
         .iter()
         .filter(|f| f["rule"] == "license-unknown")
         .collect();
-    assert_eq!(warned.len(), 5);
+    assert_eq!(warned.len(), 4);
     assert!(warned.iter().all(|f| {
         f["level"] == "warn"
             && f["message"]
@@ -391,7 +426,7 @@ fn presets_license_keys_in_lockfile_mode() {
         .iter()
         .filter(|f| f["rule"] == "license-unknown" && f["level"] == "deny")
         .count();
-    assert_eq!(denied, 5);
+    assert_eq!(denied, 4);
     // regulated denies strong copyleft: GPL-3.0-only from the cache.
     let (_, v) = check_lockfile(
         dir.path(),
@@ -453,5 +488,84 @@ fn inventory_in_lockfile_mode_with_the_cargo_cache() {
     assert_eq!(
         v["license_data"]["missing"],
         serde_json::json!(["missing 0.1.0"])
+    );
+}
+
+#[test]
+fn cargo_cache_and_clarify_never_read_outside_the_crate() {
+    let dir = tempfile::tempdir().unwrap();
+    lockfile_workspace(dir.path());
+    let root = dir.path();
+    // A Cargo.lock name that would climb out of the cache, with a manifest
+    // waiting where it leads; and a cached manifest that is a link to /dev/zero.
+    let lock = root.join("ws/Cargo.lock");
+    let mut text = std::fs::read_to_string(&lock).unwrap();
+    for (name, ver) in [("../../../../../evil/x", "1.0.0"), ("zero", "1.0.0")] {
+        text.push_str(&format!(
+            "\n[[package]]\nname = \"{name}\"\nversion = \"{ver}\"\nsource = \"{CRATES_IO}\"\n"
+        ));
+    }
+    std::fs::write(&lock, text).unwrap();
+    let cache = root.join("cargo-home/registry/src/index.crates.io-1949cf8c6b5b557f");
+    std::fs::create_dir_all(root.join("evil/x-1.0.0")).unwrap();
+    std::fs::write(
+        root.join("evil/x-1.0.0/Cargo.toml"),
+        "[package]\nlicense = \"MIT\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(cache.join("zero-1.0.0")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", cache.join("zero-1.0.0/Cargo.toml")).unwrap();
+    // A crate whose `sub` directory links out of it.
+    std::os::unix::fs::symlink("/etc", cache.join("mitcrate-2.0.0/sub")).unwrap();
+    let digest = sha256_hex(&std::fs::read("/etc/hostname").unwrap_or_default());
+    let policy = format!(
+        "[licenses]\nallow = [\"MIT\"]\nunknown = \"warn\"\n[[licenses.clarify]]\ncrate = \"mitcrate\"\nexpression = \"MIT\"\nlicense-files = [{{ path = \"sub/hostname\", sha256 = \"{digest}\" }}]\n[sources]\ngit = \"allow\"\n"
+    );
+    let (_, v) = check_lockfile(root, &policy, &["--license-data", "cargo-cache"]);
+    let missing = &v["license_data"]["missing"];
+    assert!(
+        missing
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == "../../../../../evil/x 1.0.0"),
+        "{missing}"
+    );
+    assert!(
+        missing
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == "zero 1.0.0")
+    );
+    let stale = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "license-clarify-stale")
+        .expect("the clarification through a link is stale");
+    assert!(
+        stale["message"]
+            .as_str()
+            .unwrap()
+            .contains("outside the crate")
+            || stale["message"].as_str().unwrap().contains("cannot read"),
+        "{}",
+        stale["message"]
+    );
+
+    // `..` in a clarification path is refused when the policy loads.
+    let p = root.join("bad.toml");
+    std::fs::write(
+        &p,
+        format!("[licenses]\n[[licenses.clarify]]\ncrate = \"x\"\nexpression = \"MIT\"\nlicense-files = [{{ path = \"../app/LICENSE\", sha256 = \"{digest}\" }}]\n"),
+    )
+    .unwrap();
+    let out = depgate_args(&["policy", "check", p.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("`licenses.clarify[0].license-files[0].path`: `../app/LICENSE` must be a relative path inside the crate"),
+        "{}",
+        out.stderr
     );
 }

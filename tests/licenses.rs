@@ -103,15 +103,96 @@ fn rejected_crates_agree_with_cargo_deny() {
     assert!(compared > 300, "{compared}");
 }
 
-#[test]
-fn expression_edge_cases() {
-    use std::io::Write;
+/// A workspace (metadata JSON + Cargo.lock) whose member `app` depends on
+/// one crates.io crate per `(name, license)`; an empty license is none.
+fn edge_workspace(crates: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path();
     std::fs::create_dir_all(ws.join(".git")).unwrap();
-    let mut lock = String::from("version = 4\n");
-    let crates = [
-        ("app", "MIT"),
+    let mut lock =
+        String::from("version = 4\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n");
+    let app_id = "path+file:///ws#app@0.1.0";
+    let mut pkgs = vec![format!(
+        "{{\"name\":\"app\",\"version\":\"0.1.0\",\"id\":\"{app_id}\",\"license\":\"MIT\",\"license_file\":null,\"source\":null,\"dependencies\":[],\"targets\":[],\"features\":{{}},\"manifest_path\":\"/ws/app/Cargo.toml\",\"authors\":[],\"categories\":[],\"keywords\":[],\"edition\":\"2021\",\"metadata\":null,\"publish\":null}}"
+    )];
+    let mut deps = Vec::new();
+    let mut nodes = Vec::new();
+    for (name, license) in crates {
+        let id = format!("registry+https://github.com/rust-lang/crates.io-index#{name}@1.0.0");
+        lock.push_str(&format!(
+            "\n[[package]]\nname = \"{name}\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n"
+        ));
+        let lic = if license.is_empty() {
+            "null".to_string()
+        } else {
+            format!("\"{license}\"")
+        };
+        pkgs.push(format!("{{\"name\":\"{name}\",\"version\":\"1.0.0\",\"id\":\"{id}\",\"license\":{lic},\"license_file\":null,\"source\":\"registry+https://github.com/rust-lang/crates.io-index\",\"dependencies\":[],\"targets\":[],\"features\":{{}},\"manifest_path\":\"/ws/{name}/Cargo.toml\",\"authors\":[],\"categories\":[],\"keywords\":[],\"edition\":\"2021\",\"metadata\":null,\"publish\":null}}"));
+        deps.push(format!(
+            "{{\"name\":\"{}\",\"pkg\":\"{id}\",\"dep_kinds\":[{{\"kind\":null,\"target\":null}}]}}",
+            name.replace('-', "_")
+        ));
+        nodes.push(format!(
+            "{{\"id\":\"{id}\",\"dependencies\":[],\"deps\":[],\"features\":[]}}"
+        ));
+    }
+    nodes.insert(
+        0,
+        format!(
+            "{{\"id\":\"{app_id}\",\"dependencies\":[],\"deps\":[{}],\"features\":[]}}",
+            deps.join(",")
+        ),
+    );
+    std::fs::write(ws.join("Cargo.lock"), lock).unwrap();
+    let meta = format!(
+        "{{\"packages\":[{}],\"workspace_members\":[\"{app_id}\"],\"workspace_default_members\":[\"{app_id}\"],\"resolve\":{{\"nodes\":[{}],\"root\":null}},\"workspace_root\":\"/ws\",\"target_directory\":\"/ws/target\",\"version\":1,\"metadata\":null}}",
+        pkgs.join(","),
+        nodes.join(",")
+    );
+    std::fs::write(ws.join("metadata.json"), meta).unwrap();
+    dir
+}
+
+/// The JSON report of `check` on an [`edge_workspace`] under `policy`.
+fn edge_check(ws: &std::path::Path, policy: &str) -> serde_json::Value {
+    std::fs::write(ws.join("p.toml"), policy).unwrap();
+    let path = |f: &str| ws.join(f).to_str().unwrap().to_string();
+    let out = run_strings(&[
+        "check".into(),
+        "--manifest-path".into(),
+        path("Cargo.toml"),
+        "--metadata-path".into(),
+        path("metadata.json"),
+        "--policy".into(),
+        path("p.toml"),
+        "--format".into(),
+        "json".into(),
+        "--today".into(),
+        "2026-11-23".into(),
+    ]);
+    assert!(out.code < 2, "{}", out.stderr);
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
+/// (rule, message) of the findings about `krate`.
+fn about(v: &serde_json::Value, krate: &str) -> Vec<(String, String)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["package"]["name"] == krate)
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn expression_edge_cases() {
+    let ws = edge_workspace(&[
         ("either-ok", "MIT OR GPL-3.0-only"),
         ("both-needed", "MIT AND GPL-3.0-only"),
         ("with-exception", "Apache-2.0 WITH LLVM-exception"),
@@ -120,90 +201,13 @@ fn expression_edge_cases() {
         ("deprecated-id", "GPL-2.0"),
         ("broken", "MIT OR OR"),
         ("no-license", ""),
-    ];
-    let mut packages = Vec::new();
-    for (name, license) in crates {
-        let source = if name == "app" {
-            "null".to_string()
-        } else {
-            "\"registry+https://github.com/rust-lang/crates.io-index\"".to_string()
-        };
-        let lic = if license.is_empty() {
-            "null".to_string()
-        } else {
-            format!("\"{license}\"")
-        };
-        let id = if name == "app" {
-            "path+file:///ws#app@0.1.0".to_string()
-        } else {
-            format!("registry+https://github.com/rust-lang/crates.io-index#{name}@1.0.0")
-        };
-        packages.push((name, id, source, lic));
-        lock.push_str(&format!(
-            "\n[[package]]\nname = \"{name}\"\nversion = {}\n",
-            if name == "app" {
-                "\"0.1.0\""
-            } else {
-                "\"1.0.0\""
-            }
-        ));
-        if name != "app" {
-            lock.push_str("source = \"registry+https://github.com/rust-lang/crates.io-index\"\n");
-        }
-    }
-    std::fs::write(ws.join("Cargo.lock"), lock).unwrap();
-    let pkgs: Vec<String> = packages
-        .iter()
-        .map(|(name, id, source, lic)| {
-            let ver = if *name == "app" { "0.1.0" } else { "1.0.0" };
-            format!("{{\"name\":\"{name}\",\"version\":\"{ver}\",\"id\":\"{id}\",\"license\":{lic},\"license_file\":null,\"source\":{source},\"dependencies\":[],\"targets\":[],\"features\":{{}},\"manifest_path\":\"/ws/{name}/Cargo.toml\",\"authors\":[],\"categories\":[],\"keywords\":[],\"edition\":\"2021\",\"metadata\":null,\"publish\":null}}")
-        })
-        .collect();
-    let deps: Vec<String> = packages.iter().skip(1).map(|(name, id, _, _)| format!("{{\"name\":\"{}\",\"pkg\":\"{id}\",\"dep_kinds\":[{{\"kind\":null,\"target\":null}}]}}", name.replace('-', "_"))).collect();
-    let mut nodes = vec![format!(
-        "{{\"id\":\"{}\",\"dependencies\":[],\"deps\":[{}],\"features\":[]}}",
-        packages[0].1,
-        deps.join(",")
-    )];
-    nodes.extend(packages.iter().skip(1).map(|(_, id, _, _)| {
-        format!("{{\"id\":\"{id}\",\"dependencies\":[],\"deps\":[],\"features\":[]}}")
-    }));
-    let meta = format!(
-        "{{\"packages\":[{}],\"workspace_members\":[\"{}\"],\"workspace_default_members\":[\"{}\"],\"resolve\":{{\"nodes\":[{}],\"root\":null}},\"workspace_root\":\"/ws\",\"target_directory\":\"/ws/target\",\"version\":1,\"metadata\":null}}",
-        pkgs.join(","),
-        packages[0].1,
-        packages[0].1,
-        nodes.join(",")
-    );
-    std::fs::File::create(ws.join("metadata.json"))
-        .unwrap()
-        .write_all(meta.as_bytes())
-        .unwrap();
-    std::fs::write(ws.join("p.toml"), "[licenses]\nallow = [\"MIT\", \"Apache-2.0 WITH LLVM-exception\", \"GPL-2.0-or-later\", \"BSD-3-Clause\"]\n").unwrap();
-    let out = run_strings(&[
-        "check".into(),
-        "--manifest-path".into(),
-        ws.join("Cargo.toml").to_str().unwrap().into(),
-        "--metadata-path".into(),
-        ws.join("metadata.json").to_str().unwrap().into(),
-        "--policy".into(),
-        ws.join("p.toml").to_str().unwrap().into(),
-        "--format".into(),
-        "json".into(),
-        "--today".into(),
-        "2026-11-23".into(),
     ]);
-    assert!(out.code < 2, "{}", out.stderr);
-    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    let rule_of = |krate: &str| -> Vec<String> {
-        v["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["package"]["name"] == krate)
-            .map(|f| f["rule"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let v = edge_check(
+        ws.path(),
+        "[licenses]\nallow = [\"MIT\", \"Apache-2.0 WITH LLVM-exception\", \"GPL-2.0-or-later\", \"BSD-3-Clause\"]\n",
+    );
+    let rule_of =
+        |krate: &str| -> Vec<String> { about(&v, krate).into_iter().map(|(r, _)| r).collect() };
     assert!(
         rule_of("either-ok").is_empty(),
         "OR: one allowed branch is enough"
@@ -224,10 +228,17 @@ fn expression_edge_cases() {
         rule_of("deprecated-id"),
         ["license-imprecise", "license-rejected"]
     );
+    let imprecise = &about(&v, "deprecated-id")[0].1;
+    assert!(imprecise.ends_with("read as `GPL-2.0-only`"), "{imprecise}");
     assert_eq!(
         rule_of("legacy"),
         ["license-imprecise"],
         "MIT/Apache-2.0 is read as MIT OR Apache-2.0"
+    );
+    assert!(
+        about(&v, "legacy")[0]
+            .1
+            .ends_with("read as `MIT OR Apache-2.0`")
     );
     assert_eq!(rule_of("broken"), ["license-invalid"]);
     assert_eq!(rule_of("no-license"), ["license-unknown"]);
@@ -239,6 +250,68 @@ fn expression_edge_cases() {
         .map(|f| f["subject"].as_str().unwrap())
         .collect();
     assert_eq!(unused, ["BSD-3-Clause"]);
+}
+
+#[test]
+fn deny_and_copyleft_see_through_legacy_ids_exceptions_and_or_later() {
+    let ws = edge_workspace(&[
+        ("agpl-legacy", "AGPL-3.0"),
+        ("gpl-legacy", "GPL-3.0"),
+        ("gpl-gcc", "GPL-3.0-only WITH GCC-exception-3.1"),
+        ("lgpl-plus", "LGPL-2.1+"),
+        ("apache-llvm", "Apache-2.0 WITH LLVM-exception"),
+        ("mixed", "(MIT OR GPL-3.0-only) AND Zlib"),
+    ]);
+    // Regulated denies strong copyleft, whatever the spelling.
+    let v = edge_check(ws.path(), "extends = [\"preset:regulated\"]\n");
+    for (krate, kind) in [
+        ("agpl-legacy", "AGPL-3.0-only is strong copyleft"),
+        ("gpl-legacy", "GPL-3.0-only is strong copyleft"),
+        ("gpl-gcc", "GPL-3.0-only is strong copyleft"),
+    ] {
+        let rejected = about(&v, krate)
+            .into_iter()
+            .find(|(r, _)| r == "license-rejected");
+        assert!(
+            rejected.as_ref().is_some_and(|(_, m)| m.contains(kind)),
+            "{krate}: {rejected:?}"
+        );
+    }
+    // A denied license is denied in every form and with any exception.
+    let v = edge_check(
+        ws.path(),
+        "[licenses]\ndeny = [\"GPL-3.0-only\", \"LGPL-2.1-only\", \"Apache-2.0\"]\n",
+    );
+    for krate in ["gpl-legacy", "gpl-gcc", "lgpl-plus", "apache-llvm"] {
+        assert!(
+            about(&v, krate)
+                .iter()
+                .any(|(r, m)| r == "license-rejected" && m.contains("is denied")),
+            "{krate}: {:?}",
+            about(&v, krate)
+        );
+    }
+    // The reason is the decisive failure: Zlib, not the GPL branch MIT covers.
+    let v = edge_check(
+        ws.path(),
+        "[licenses]\nallow = [\"MIT\"]\ndeny = [\"GPL-3.0-only\"]\n",
+    );
+    let mixed = about(&v, "mixed");
+    assert_eq!(mixed.len(), 1);
+    assert!(
+        mixed[0].1.ends_with(
+            "is licensed `(MIT OR GPL-3.0-only) AND Zlib`: Zlib is not in the allow-list"
+        ),
+        "{}",
+        mixed[0].1
+    );
+    let props = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["package"]["name"] == "mixed")
+        .unwrap();
+    assert_eq!(props["properties"]["failing"], serde_json::json!(["Zlib"]));
 }
 
 #[test]

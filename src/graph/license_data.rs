@@ -65,9 +65,42 @@ fn crates_io_dirs(cargo_home: &Path) -> Vec<PathBuf> {
     dirs
 }
 
+/// Largest manifest read from the cache; cargo's own limit on a packaged
+/// Cargo.toml is far below this.
+const MAX_MANIFEST: u64 = 1 << 20;
+
+/// Whether `name` can be a crates.io crate name, so that joining it into a
+/// cache path cannot leave the cache (a Cargo.lock is untrusted input).
+fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Reads a regular file (not a link, FIFO or device) of at most `max` bytes.
+pub fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::symlink_metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    if meta.len() > max {
+        return Err(std::io::Error::other(format!("larger than {max} bytes")));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(max + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(std::io::Error::other(format!("larger than {max} bytes")));
+    }
+    Ok(bytes)
+}
+
 /// The `[package]` license fields of a cached manifest.
 fn read_manifest(path: &Path) -> Option<(Option<String>, Option<String>)> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = String::from_utf8(read_regular(path, MAX_MANIFEST).ok()?).ok()?;
     let table: toml::Table = toml::from_str(&text).ok()?;
     let pkg = table.get("package")?.as_table()?;
     let field = |k: &str| pkg.get(k).and_then(|v| v.as_str()).map(str::to_string);
@@ -90,7 +123,8 @@ pub fn from_cargo_cache(g: &mut Graph, cargo_home: &Path) -> LicenseData {
         }
         let key = format!("{} {}", pkg.name, pkg.version);
         let dir_name = format!("{}-{}", pkg.name, pkg.version);
-        let hit = dirs.iter().find_map(|d| {
+        // A semver version has no `/`; the name is checked here.
+        let hit = dirs.iter().filter(|_| plain_name(&pkg.name)).find_map(|d| {
             let manifest = d.join(&dir_name).join("Cargo.toml");
             read_manifest(&manifest).map(|fields| (manifest, fields))
         });

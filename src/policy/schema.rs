@@ -30,6 +30,8 @@ pub enum Ty {
     SpdxExpr,
     /// A SHA-256 digest: 64 hex digits.
     Sha256,
+    /// A relative path that stays below its base: no `..`, not absolute.
+    RelPath,
     Table(&'static [Field]),
     /// An array of tables (`[[bans.deny]]`).
     Tables(&'static [Field]),
@@ -189,6 +191,24 @@ impl Validator<'_> {
                     }
                 }
             }
+            Ty::RelPath => {
+                if let Some(s) = self.expect_str(node, path, "a relative path") {
+                    let p = std::path::Path::new(s);
+                    let below = !s.is_empty()
+                        && p.components().all(|c| {
+                            matches!(
+                                c,
+                                std::path::Component::Normal(_) | std::path::Component::CurDir
+                            )
+                        });
+                    if !below {
+                        let msg = format!(
+                            "`{s}` must be a relative path inside the crate (no `..`, not absolute)"
+                        );
+                        self.problem(&node.origin, path, msg, None);
+                    }
+                }
+            }
             Ty::VersionReq => {
                 if let Some(s) = self.expect_str(node, path, "a version requirement string") {
                     if let Err(e) = semver::VersionReq::parse(s) {
@@ -270,8 +290,13 @@ impl Validator<'_> {
         for item in node.as_array() {
             let Some(s) = item.as_str() else { continue };
             if let Err(e) = spdx::Licensee::parse(s) {
-                let help = spdx::imprecise_license_id(s)
-                    .map(|(id, _)| format!("did you mean `{}`?", id.name));
+                // The canonical form of a legacy spelling (`GPL-2.0+` is
+                // `GPL-2.0-or-later`, `Apache2` is `Apache-2.0`).
+                let help = spdx::Expression::canonicalize(s)
+                    .ok()
+                    .flatten()
+                    .filter(|c| spdx::Licensee::parse(c).is_ok())
+                    .map(|c| format!("did you mean `{c}`?"));
                 let msg = format!("`{s}` is not an SPDX license id: {}", e.reason);
                 self.problem(&item.origin, path, msg, help);
             }
@@ -330,6 +355,7 @@ pub fn key_reference(
             Ty::SpdxList => "array of SPDX license ids".to_string(),
             Ty::SpdxExpr => "SPDX expression".to_string(),
             Ty::Sha256 => "SHA-256 hex digest".to_string(),
+            Ty::RelPath => "relative path".to_string(),
             Ty::Table(_) => "table".to_string(),
             Ty::Tables(_) => "array of tables".to_string(),
             Ty::RuleLevels => "table: rule id = level".to_string(),

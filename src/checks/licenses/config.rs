@@ -90,7 +90,11 @@ const CLARIFY_FIELDS: &[Field] = &[
 ];
 
 const FILE_FIELDS: &[Field] = &[
-    Field::required("path", Ty::Str, "file path relative to the crate root"),
+    Field::required(
+        "path",
+        Ty::RelPath,
+        "file path relative to the crate root (no `..`)",
+    ),
     Field::required("sha256", Ty::Sha256, "SHA-256 of the file (`sha256sum`)"),
 ];
 

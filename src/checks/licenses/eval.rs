@@ -50,10 +50,33 @@ pub fn copyleft_of(id: spdx::LicenseId, or_later: bool) -> Option<&'static str> 
     }
 }
 
+/// A license name without its GNU `-only`/`-or-later` suffix.
+fn base(name: &str) -> &str {
+    name.strip_suffix("-only")
+        .or_else(|| name.strip_suffix("-or-later"))
+        .unwrap_or(name)
+}
+
+/// Whether deny entry `d` refuses `req`. A denied license is denied in
+/// every form: `-only`, `-or-later`, `+`, and with any `WITH` exception,
+/// unless the entry names an exception itself (then only that pairing).
+fn denies(d: &spdx::Licensee, req: &spdx::LicenseReq) -> bool {
+    let dr: &spdx::LicenseReq = d.as_ref();
+    if dr.addition.is_some() && dr.addition != req.addition {
+        return false;
+    }
+    match (&dr.license, &req.license) {
+        (spdx::LicenseItem::Spdx { id: a, .. }, spdx::LicenseItem::Spdx { id: b, .. }) => {
+            base(a.name) == base(b.name)
+        }
+        (a, b) => a == b,
+    }
+}
+
 /// Why a single license requirement is refused outright, if it is.
 fn refused(req: &spdx::LicenseReq, p: &LicensePolicy) -> Option<String> {
-    if p.deny.iter().any(|d| d.licensee.satisfies(req)) {
-        return Some(format!("{req} is denied"));
+    if let Some(d) = p.deny.iter().find(|d| denies(&d.licensee, req)) {
+        return Some(format!("{req} is denied (deny = \"{}\")", d.text));
     }
     let spdx::LicenseItem::Spdx { id, or_later } = &req.license else {
         return (p.osi || p.fsf).then(|| format!("{} is not on the SPDX list", req.license));
@@ -105,10 +128,10 @@ pub fn evaluate(
             applies(&e.krate, &e.versions, name, v)
         })
         .collect();
-    let mut denied = Vec::new();
+    let mut why_not: Vec<(spdx::LicenseReq, String)> = Vec::new();
     let verdict = expr.evaluate_with_failures(|req| {
         if let Some(why) = refused(req, p) {
-            denied.push(why);
+            why_not.push((req.clone(), why));
             return false;
         }
         let Some(allow) = &p.allow else {
@@ -135,21 +158,41 @@ pub fn evaluate(
                 ok = true;
             }
         }
+        if !ok {
+            why_not.push((req.clone(), format!("{req} is not in the allow-list")));
+        }
         ok
     });
-    verdict.map_err(|failed| {
-        let mut branches: Vec<String> = failed.iter().map(|r| r.req.to_string()).collect();
-        branches.dedup();
-        denied.sort();
-        denied.dedup();
-        Failure {
-            branches,
-            reason: if denied.is_empty() {
-                "not in the allow-list".to_string()
-            } else {
-                denied.join("; ")
-            },
+    let failed: Vec<spdx::LicenseReq> = match verdict {
+        Ok(()) => return Ok(()),
+        Err(failed) => failed.iter().map(|r| r.req.clone()).collect(),
+    };
+    // The decisive failures: those that fail the expression on their own
+    // (every other failed requirement taken as passing). In `(MIT OR GPL)
+    // AND Zlib` with MIT allowed, that is Zlib, not GPL. When none fails on
+    // its own (`A OR B`, both refused), all of them are the cause.
+    let mut decisive: Vec<&spdx::LicenseReq> = failed
+        .iter()
+        .filter(|target| !expr.evaluate(|r| r != *target))
+        .collect();
+    if decisive.is_empty() {
+        decisive = failed.iter().collect();
+    }
+    let mut branches: Vec<String> = Vec::new();
+    let mut reasons: Vec<String> = Vec::new();
+    for req in decisive {
+        let text = req.to_string();
+        if branches.contains(&text) {
+            continue;
         }
+        branches.push(text);
+        if let Some((_, why)) = why_not.iter().find(|(r, _)| r == req) {
+            reasons.push(why.clone());
+        }
+    }
+    Err(Failure {
+        branches,
+        reason: reasons.join("; "),
     })
 }
 

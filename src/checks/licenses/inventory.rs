@@ -5,7 +5,7 @@
 
 use super::config::LicensePolicy;
 use super::resolve::{self, Origin, Parsed};
-use super::{eval, judged};
+use super::{eval, skipped};
 use crate::graph::Graph;
 use crate::graph::license_data::LicenseData;
 use serde::Serialize;
@@ -62,6 +62,7 @@ pub fn build(g: &Graph, policy: &crate::policy::Policy) -> Inventory {
     let mut cache = resolve::ParseCache::default();
     for (_, pkg) in g.packages() {
         let r = resolve::resolve(&p, g, pkg, &mut cache);
+        let skip = skipped(&p, g, pkg);
         let license_source = match (&r.origin, &r.text) {
             (Origin::Clarified(_), _) => "clarify",
             (_, None) => "none",
@@ -78,10 +79,7 @@ pub fn build(g: &Graph, policy: &crate::policy::Policy) -> Inventory {
                 let verdict = eval::evaluate(&p, &pkg.name, &pkg.version, e, &mut used);
                 match verdict {
                     Ok(()) => (ids, "allowed", None),
-                    Err(f) => {
-                        let why = format!("failing: {} ({})", f.branches.join(", "), f.reason);
-                        (ids, "rejected", Some(why))
-                    }
+                    Err(f) => (ids, "rejected", Some(f.reason)),
                 }
             }
         };
@@ -96,8 +94,8 @@ pub fn build(g: &Graph, policy: &crate::policy::Policy) -> Inventory {
             license: r.text,
             license_source,
             licenses,
-            status: if judged(&p, pkg) { status } else { "skipped" },
-            reason: reason.filter(|_| judged(&p, pkg)),
+            status: if skip.is_some() { "skipped" } else { status },
+            reason: skip.map(str::to_string).or(reason),
         });
     }
     let ver = |v: &str| semver::Version::parse(v).ok();

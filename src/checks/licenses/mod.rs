@@ -82,10 +82,24 @@ pub const FAMILY: Family = Family {
     check,
 };
 
-/// Whether a package is judged: members with `publish = false` are not,
-/// unless `include-unpublished`.
-pub fn judged(p: &LicensePolicy, pkg: &crate::graph::Package) -> bool {
-    !(pkg.is_member && pkg.publish_disabled && !p.include_unpublished)
+/// Why a package is not judged, if it is not: members with
+/// `publish = false` (unless `include-unpublished`), and every member in
+/// lockfile mode, where a Cargo.lock does not even say where their
+/// manifests are.
+pub fn skipped(
+    p: &LicensePolicy,
+    g: &crate::graph::Graph,
+    pkg: &crate::graph::Package,
+) -> Option<&'static str> {
+    if !pkg.is_member {
+        None
+    } else if g.mode == Mode::LockfileOnly {
+        Some("workspace member: lockfile mode reads no member manifest")
+    } else if pkg.publish_disabled && !p.include_unpublished {
+        Some("workspace member with publish = false")
+    } else {
+        None
+    }
 }
 
 fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
@@ -97,18 +111,36 @@ fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
     let mut cache = resolve::ParseCache::default();
     let mut memo = eval::Memo::default();
     let workspace = g.workspace_key();
-    let mut clarified = vec![false; p.clarify.len()];
+    let mut seen = Seen {
+        clarify: vec![Match::None; p.clarify.len()],
+        exceptions: vec![false; p.exceptions.len()],
+        missing_data: false,
+    };
     for (ix, pkg) in g.packages() {
-        if !judged(&p, pkg) {
+        if skipped(&p, g, pkg).is_some() {
             continue;
+        }
+        let matches = |krate: &str, req: &Option<semver::VersionReq>| {
+            config::applies(krate, req, &pkg.name, &pkg.version)
+        };
+        for (i, c) in p.clarify.iter().enumerate() {
+            if matches(&c.krate, &c.versions) && seen.clarify[i] == Match::None {
+                seen.clarify[i] = Match::Shadowed;
+            }
+        }
+        for (i, e) in p.exceptions.iter().enumerate() {
+            seen.exceptions[i] |= matches(&e.krate, &e.versions);
         }
         let r = resolve::resolve(&p, g, pkg, &mut cache);
         for s in &r.stale {
-            clarified[s.clarify] = true;
+            seen.clarify[s.clarify] = Match::Used;
             out.push(stale_finding(ctx, &p, ix, s));
         }
         if let Origin::Clarified(i) = r.origin {
-            clarified[i] = true;
+            seen.clarify[i] = Match::Used;
+        }
+        if matches!(r.parsed, Parsed::Unknown(_)) && pkg.manifest_path.is_none() {
+            seen.missing_data |= g.mode == Mode::LockfileOnly;
         }
         let finding = match &r.parsed {
             Parsed::Unknown(why) => {
@@ -164,7 +196,7 @@ fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
         };
         out.extend(finding);
     }
-    unused(ctx, &p, &used, &clarified, out);
+    unused(ctx, &p, &used, &seen, out);
 }
 
 /// A finding about package `ix`, located at its manifest's `license` line
@@ -206,11 +238,8 @@ fn rejected(ctx: &ScanContext<'_>, ix: NodeIndex, r: &Resolved, fail: &eval::Fai
         Origin::Declared => "",
     };
     f.message = format!(
-        "`{} {}` is licensed `{text}`{via}; failing: {} ({})",
-        pkg.name,
-        pkg.version,
-        fail.branches.join(", "),
-        fail.reason
+        "`{} {}` is licensed `{text}`{via}: {}",
+        pkg.name, pkg.version, fail.reason
     );
     f.properties.insert("failing".into(), json!(fail.branches));
     f.properties.insert("reason".into(), json!(fail.reason));
@@ -243,50 +272,76 @@ fn stale_finding(
     f
 }
 
+/// How far a clarification got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Match {
+    /// It named no package of the graph.
+    None,
+    /// It named a package, but an earlier entry for it took precedence.
+    Shadowed,
+    /// It applied, or was stale.
+    Used,
+}
+
+/// What the unused-entry findings need to know about the whole graph.
+struct Seen {
+    clarify: Vec<Match>,
+    /// Exceptions whose crate and versions named a judged package.
+    exceptions: Vec<bool>,
+    /// Some judged package had no license data (lockfile mode): then an
+    /// allow entry or exception may only look unused.
+    missing_data: bool,
+}
+
 /// `license-allow-unused` for allow entries, exceptions and clarifications
-/// that matched nothing, at their line in the policy.
+/// that matched nothing, at their line in the policy. Allow entries and
+/// exceptions are not judged when some package had no license data.
 fn unused(
     ctx: &ScanContext<'_>,
     p: &LicensePolicy,
     used: &eval::Used,
-    clarified: &[bool],
+    seen: &Seen,
     out: &mut Vec<Finding>,
 ) {
-    let mut push = |origin: &crate::policy::tree::Origin, subject: String, what: String| {
-        let mut f = ctx.policy_finding(
-            &ALLOW_UNUSED,
-            location(origin, "unused entry"),
-            &subject,
-            format!("{what} matched no package"),
-        );
-        f.fix = Some(format!("remove {what} from the policy"));
-        out.push(f);
-    };
-    for (i, a) in p.allow.iter().flatten().enumerate() {
-        if !used.allow.contains(&i) {
-            push(
-                &a.origin,
-                a.text.clone(),
-                format!("`{}` in licenses.allow", a.text),
+    let mut push =
+        |origin: &crate::policy::tree::Origin, subject: String, what: String, why: &str| {
+            let mut f = ctx.policy_finding(
+                &ALLOW_UNUSED,
+                location(origin, "unused entry"),
+                &subject,
+                format!("{what} {why}"),
             );
+            f.fix = Some(format!("remove {what} from the policy"));
+            out.push(f);
+        };
+    if !seen.missing_data {
+        for (i, a) in p.allow.iter().flatten().enumerate() {
+            if !used.allow.contains(&i) {
+                let what = format!("`{}` in licenses.allow", a.text);
+                push(&a.origin, a.text.clone(), what, "matched no package");
+            }
+        }
+        for (i, e) in p.exceptions.iter().enumerate() {
+            if !used.exceptions.contains(&i) {
+                let why = if seen.exceptions[i] {
+                    "was not needed: the allow-list already covers what it allows"
+                } else {
+                    "matched no package"
+                };
+                let what = format!("the license exception for `{}`", e.krate);
+                push(&e.origin, format!("exception:{}", e.krate), what, why);
+            }
         }
     }
-    for (i, e) in p.exceptions.iter().enumerate() {
-        if !used.exceptions.contains(&i) {
-            let subject = format!("exception:{}", e.krate);
-            push(
-                &e.origin,
-                subject,
-                format!("the license exception for `{}`", e.krate),
-            );
-        }
-    }
-    for (c, _) in p.clarify.iter().zip(clarified).filter(|(_, u)| !**u) {
-        let subject = format!("clarify:{}", c.krate);
-        push(
-            &c.origin,
-            subject,
-            format!("the clarification for `{}`", c.krate),
-        );
+    for (c, m) in p.clarify.iter().zip(&seen.clarify) {
+        let why = match m {
+            Match::Used => continue,
+            Match::None => "matched no package",
+            Match::Shadowed => {
+                "never applied: an earlier clarification for the same crate took precedence"
+            }
+        };
+        let what = format!("the clarification for `{}`", c.krate);
+        push(&c.origin, format!("clarify:{}", c.krate), what, why);
     }
 }

@@ -5,6 +5,7 @@
 //! the only I/O, and it reads only below the crate's own root.
 
 use super::config::{Clarify, LicensePolicy, applies};
+use crate::graph::license_data::read_regular;
 use crate::graph::{Graph, Mode, Package};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -48,13 +49,23 @@ pub struct Resolved {
     pub stale: Vec<Stale>,
 }
 
+/// Parses strictly; else reads a legacy form the way the ecosystem does:
+/// the spdx crate's canonical form (`/` is `OR`, `GPL-2.0+` is
+/// `GPL-2.0-or-later`, the deprecated `GPL-2.0` is `GPL-2.0-only`,
+/// `Apache2` is `Apache-2.0`), parsed strictly, so that deny-lists and the
+/// copyleft table see current ids; else the lenient parse as it stands.
 pub fn parse(text: &str) -> Parsed {
-    match spdx::Expression::parse(text) {
-        Ok(e) => Parsed::Valid(Arc::new(e)),
-        Err(_) => match spdx::Expression::parse_mode(text, spdx::ParseMode::LAX) {
-            Ok(e) => Parsed::Imprecise(Arc::new(e)),
-            Err(err) => Parsed::Invalid(err.reason.to_string()),
-        },
+    if let Ok(e) = spdx::Expression::parse(text) {
+        return Parsed::Valid(Arc::new(e));
+    }
+    if let Ok(Some(canon)) = spdx::Expression::canonicalize(text) {
+        if let Ok(e) = spdx::Expression::parse(&canon) {
+            return Parsed::Imprecise(Arc::new(e));
+        }
+    }
+    match spdx::Expression::parse_mode(text, spdx::ParseMode::LAX) {
+        Ok(e) => Parsed::Imprecise(Arc::new(e)),
+        Err(err) => Parsed::Invalid(err.reason.to_string()),
     }
 }
 
@@ -123,6 +134,9 @@ fn unknown_reason(g: &Graph, pkg: &Package) -> String {
     }
 }
 
+/// Largest license file hashed.
+const MAX_LICENSE_FILE: u64 = 16 << 20;
+
 /// Whether every pinned license file of `c` still hashes as pinned.
 fn check_files(c: &Clarify, pkg: &Package) -> Result<(), String> {
     if c.files.is_empty() {
@@ -139,15 +153,20 @@ fn check_files(c: &Clarify, pkg: &Package) -> Result<(), String> {
         {
             return Err(format!("`{rel}` is not a path inside the crate"));
         }
+        // The file must resolve inside the crate (no link in any component
+        // leads out), and be a regular file of sane size.
         let file = root.join(rel_path);
-        // Only a regular file: a link could point anywhere, a FIFO or device never ends.
-        match std::fs::symlink_metadata(&file) {
-            Ok(m) if m.is_file() => {}
-            Ok(_) => return Err(format!("`{rel}` in the crate is not a regular file")),
-            Err(e) => return Err(format!("cannot read `{rel}` in the crate: {e}")),
+        let inside = match (file.canonicalize(), root.canonicalize()) {
+            (Ok(f), Ok(r)) => f.starts_with(r),
+            (Err(e), _) | (_, Err(e)) => {
+                return Err(format!("cannot read `{rel}` in the crate: {e}"));
+            }
+        };
+        if !inside {
+            return Err(format!("`{rel}` resolves to a file outside the crate"));
         }
-        let bytes =
-            std::fs::read(&file).map_err(|e| format!("cannot read `{rel}` in the crate: {e}"))?;
+        let bytes = read_regular(&file, MAX_LICENSE_FILE)
+            .map_err(|e| format!("cannot read `{rel}` in the crate: {e}"))?;
         let got = hex(&Sha256::digest(&bytes));
         if got != *want {
             return Err(format!(
