@@ -108,9 +108,14 @@ pub fn fingerprint(rule: &str, workspace: &str, krate: &str, subject: &str) -> S
         h.update([0u8]);
     }
     let digest = h.finalize();
+    hex(&digest[..16])
+}
+
+/// Lowercase hex of `bytes`, as digests are written.
+pub fn hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(32);
-    for b in &digest[..16] {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
         out.push(HEX[usize::from(b >> 4)] as char);
         out.push(HEX[usize::from(b & 15)] as char);
     }

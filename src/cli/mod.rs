@@ -242,27 +242,28 @@ fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
         None => None,
     };
     let mut weakened = Vec::new();
+    // What every scan of this run shares; the base-ref scan uses it as is.
+    let common = Shared {
+        baseline: None,
+        extra: &[],
+        policy: &policy,
+        db: Some(&db),
+        index: index.as_ref(),
+        today,
+        cli: &levels,
+        fail_on,
+    };
     if let Some(rev) = &args.base_ref {
         let repo = graph.repo_root.clone().ok_or_else(|| {
             Error::Usage("--base-ref needs the workspace to be inside a git repository".into())
         })?;
-        let probe = Shared {
-            baseline: None,
-            extra: &[],
-            policy: &policy,
-            db: Some(&db),
-            index: index.as_ref(),
-            today,
-            cli: &levels,
-            fail_on,
-        };
         let (base, base_policy) = crate::base_ref::base_findings(
             &repo,
             rev,
             &input,
             args.ws.policy.as_deref(),
             &graph.workspace_root,
-            &probe,
+            &common,
         )?;
         weakened = crate::decide::weakened::compare(&base_policy, &policy, &graph.workspace_key());
         baseline = Some(base);
@@ -270,12 +271,7 @@ fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
     let shared = Shared {
         extra: &weakened,
         baseline: baseline.as_ref(),
-        policy: &policy,
-        db: Some(&db),
-        index: index.as_ref(),
-        today,
-        cli: &levels,
-        fail_on,
+        ..common
     };
     let mut outcome = scan(&graph, &shared);
     let passed = outcome.passed;

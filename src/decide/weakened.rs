@@ -20,15 +20,6 @@ crate::rule!(
     "A change to the policy since the base revision lets more through (diff mode)."
 );
 
-fn at(origin: &Origin, label: &str) -> Location {
-    Location {
-        path: origin.file.clone(),
-        line: origin.line,
-        column: origin.column,
-        label: label.into(),
-    }
-}
-
 fn level(n: Option<&Node>) -> Option<Level> {
     n.and_then(Node::as_str).and_then(Level::parse)
 }
@@ -73,7 +64,7 @@ pub fn compare(base: &Policy, head: &Policy, workspace: &str) -> Vec<Finding> {
                 workspace,
                 format!("waiver:{key}"),
                 format!("a waiver was added: `{key}`"),
-                at(&origin, "new waiver"),
+                origin.location("new waiver"),
             ));
         }
     }
@@ -85,7 +76,7 @@ pub fn compare(base: &Policy, head: &Policy, workspace: &str) -> Vec<Finding> {
         if !head_bans.contains(&key) {
             let loc = h
                 .at(&["bans"])
-                .map_or_else(|| at(&h.origin, "bans"), |n| at(&n.origin, "bans"));
+                .map_or_else(|| h.origin.location("bans"), |n| n.origin.location("bans"));
             out.push(finding(
                 workspace,
                 format!("ban:{key}"),
@@ -114,7 +105,7 @@ pub fn compare(base: &Policy, head: &Policy, workspace: &str) -> Vec<Finding> {
                         was.as_str(),
                         now.as_str()
                     ),
-                    at(&origin, "level"),
+                    origin.location("level"),
                 ));
             }
         }
@@ -139,7 +130,7 @@ pub fn compare(base: &Policy, head: &Policy, workspace: &str) -> Vec<Finding> {
                     workspace,
                     format!("cap:{table}.{key}"),
                     format!("`{table}.{key}` was lowered to {}", now.as_str()),
-                    at(&origin, "exposure cap"),
+                    origin.location("exposure cap"),
                 ));
             }
         }
@@ -152,7 +143,7 @@ pub fn compare(base: &Policy, head: &Policy, workspace: &str) -> Vec<Finding> {
                     workspace,
                     format!("{}:{added}", list[1]),
                     format!("`{added}` was added to `sources.{}`", list[1]),
-                    at(&n.origin, list[1]),
+                    n.origin.location(list[1]),
                 ));
             }
         }
@@ -165,7 +156,7 @@ pub fn compare(base: &Policy, head: &Policy, workspace: &str) -> Vec<Finding> {
             workspace,
             "fail-on".into(),
             "`fail-on` was loosened from warn to deny".into(),
-            at(&origin, "fail-on"),
+            origin.location("fail-on"),
         ));
     }
     let cvss = |p: &Policy| p.advisories.fail_on_cvss.unwrap_or(0.0);
@@ -181,7 +172,7 @@ pub fn compare(base: &Policy, head: &Policy, workspace: &str) -> Vec<Finding> {
                 cvss(base),
                 cvss(head)
             ),
-            at(&origin, "fail-on-cvss"),
+            origin.location("fail-on-cvss"),
         ));
     }
     out

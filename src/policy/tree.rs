@@ -17,6 +17,18 @@ pub struct Origin {
     pub column: u32,
 }
 
+impl Origin {
+    /// This place as a finding location.
+    pub fn location(&self, label: &str) -> crate::location::Location {
+        crate::location::Location {
+            path: self.file.clone(),
+            line: self.line,
+            column: self.column,
+            label: label.to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}:{}", self.file, self.line, self.column)

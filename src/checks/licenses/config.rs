@@ -3,7 +3,6 @@
 //! when the policy loads, so the typed form never sees a bad one.
 
 use crate::finding::Level;
-use crate::location::Location;
 use crate::policy::schema::{EXPOSURE_FIELDS, Field, Ty};
 use crate::policy::tree::{Node, Origin, Value};
 
@@ -253,16 +252,6 @@ impl LicensePolicy {
             || self.osi
             || self.fsf
             || self.unknown == Level::Deny
-    }
-}
-
-/// Where a policy entry was written, as a finding location.
-pub fn location(origin: &Origin, label: &str) -> Location {
-    Location {
-        path: origin.file.clone(),
-        line: origin.line,
-        column: origin.column,
-        label: label.to_string(),
     }
 }
 

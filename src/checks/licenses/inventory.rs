@@ -60,14 +60,13 @@ pub fn build(g: &Graph, policy: &crate::policy::Policy) -> Inventory {
     let mut by_license: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut used = eval::Used::default();
     let mut cache = resolve::ParseCache::default();
+    let mut memo = eval::Memo::default();
     for (_, pkg) in g.packages() {
         let r = resolve::resolve(&p, g, pkg, &mut cache);
         let skip = skipped(&p, g, pkg);
         let license_source = match (&r.origin, &r.text) {
-            (Origin::Clarified(_), _) => "clarify",
-            (_, None) => "none",
-            _ if g.license_data.source == "cargo-cache" => "cargo-cache",
-            _ => "manifest",
+            (Origin::Declared, None) => "none",
+            _ => r.source(g),
         };
         let (licenses, status, reason) = match &r.parsed {
             Parsed::Unknown(why) => (Vec::new(), "unknown", Some(why.clone())),
@@ -76,8 +75,7 @@ pub fn build(g: &Graph, policy: &crate::policy::Policy) -> Inventory {
                 let mut ids: Vec<String> = e.requirements().map(|r| r.req.to_string()).collect();
                 ids.sort();
                 ids.dedup();
-                let verdict = eval::evaluate(&p, &pkg.name, &pkg.version, e, &mut used);
-                match verdict {
+                match memo.evaluate(&p, pkg, &r, e, &mut used) {
                     Ok(()) => (ids, "allowed", None),
                     Err(f) => (ids, "rejected", Some(f.reason)),
                 }

@@ -12,7 +12,7 @@ use super::{Family, ScanContext};
 use crate::finding::{Finding, Level};
 use crate::graph::Mode;
 use crate::policy::schema::{Field, Ty};
-use config::{LicensePolicy, location};
+use config::LicensePolicy;
 use petgraph::graph::NodeIndex;
 use resolve::{Origin, Parsed, Resolved};
 use serde_json::json;
@@ -139,14 +139,13 @@ fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
         if let Origin::Clarified(i) = r.origin {
             seen.clarify[i] = Match::Used;
         }
-        if matches!(r.parsed, Parsed::Unknown(_)) && pkg.manifest_path.is_none() {
-            seen.missing_data |= g.mode == Mode::LockfileOnly;
-        }
+        // Lockfile mode without a manifest for this package: no license data.
+        let no_data = g.mode == Mode::LockfileOnly && pkg.manifest_path.is_none();
+        seen.missing_data |= no_data && matches!(r.parsed, Parsed::Unknown(_));
         let finding = match &r.parsed {
             Parsed::Unknown(why) => {
-                // Without license data in lockfile mode, a policy that can
-                // refuse nothing loses nothing: count, do not report.
-                let no_data = g.mode == Mode::LockfileOnly && pkg.manifest_path.is_none();
+                // Without license data, a policy that can refuse nothing
+                // loses nothing: count, do not report.
                 let level = if no_data && !p.needs_data() {
                     Level::Allow
                 } else {
@@ -220,12 +219,8 @@ fn package_finding(
     if let Some(text) = &r.text {
         f.properties.insert("license".into(), json!(text));
     }
-    let origin = match r.origin {
-        Origin::Clarified(_) => "clarify",
-        Origin::Declared if ctx.graph.license_data.source == "cargo-cache" => "cargo-cache",
-        Origin::Declared => "manifest",
-    };
-    f.properties.insert("license-source".into(), json!(origin));
+    f.properties
+        .insert("license-source".into(), json!(r.source(ctx.graph)));
     f
 }
 
@@ -260,7 +255,7 @@ fn stale_finding(
     let c = &p.clarify[s.clarify];
     let mut f = ctx.package_finding(&CLARIFY_STALE, ix, &c.expression, String::new());
     f.locations
-        .insert(0, location(&c.origin, "the clarification"));
+        .insert(0, c.origin.location("the clarification"));
     f.message = format!(
         "the clarification `{}` for `{} {}` no longer applies: {}",
         c.expression, pkg.name, pkg.version, s.why
@@ -307,7 +302,7 @@ fn unused(
         |origin: &crate::policy::tree::Origin, subject: String, what: String, why: &str| {
             let mut f = ctx.policy_finding(
                 &ALLOW_UNUSED,
-                location(origin, "unused entry"),
+                origin.location("unused entry"),
                 &subject,
                 format!("{what} {why}"),
             );

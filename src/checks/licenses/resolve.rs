@@ -54,6 +54,17 @@ pub struct Resolved {
 /// `GPL-2.0-or-later`, the deprecated `GPL-2.0` is `GPL-2.0-only`,
 /// `Apache2` is `Apache-2.0`), parsed strictly, so that deny-lists and the
 /// copyleft table see current ids; else the lenient parse as it stands.
+impl Resolved {
+    /// Where the expression came from: `clarify`, `cargo-cache` or `manifest`.
+    pub fn source(&self, g: &Graph) -> &'static str {
+        match self.origin {
+            Origin::Clarified(_) => "clarify",
+            Origin::Declared if g.license_data.source == "cargo-cache" => "cargo-cache",
+            Origin::Declared => "manifest",
+        }
+    }
+}
+
 pub fn parse(text: &str) -> Parsed {
     if let Ok(e) = spdx::Expression::parse(text) {
         return Parsed::Valid(Arc::new(e));
@@ -167,7 +178,7 @@ fn check_files(c: &Clarify, pkg: &Package) -> Result<(), String> {
         }
         let bytes = read_regular(&file, MAX_LICENSE_FILE)
             .map_err(|e| format!("cannot read `{rel}` in the crate: {e}"))?;
-        let got = hex(&Sha256::digest(&bytes));
+        let got = crate::finding::hex(&Sha256::digest(&bytes));
         if got != *want {
             return Err(format!(
                 "`{rel}` has changed: its SHA-256 is {got}, the clarification pins {want}"
@@ -175,8 +186,4 @@ fn check_files(c: &Clarify, pkg: &Package) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
