@@ -10,6 +10,7 @@ use depgate::checks::{ScanContext, licenses};
 use depgate::date::Date;
 use depgate::graph::metadata::{LoadInput, load_graph};
 use depgate::location::SourceText;
+use depgate::pipeline::{Against, Inputs, Loaded};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -57,35 +58,34 @@ fn main() {
     let policy = |name: &str, text: &str| {
         let path = dir.join(name);
         std::fs::write(&path, format!("[sources]\ngit = \"allow\"\n{text}")).expect("write policy");
-        depgate::policy::load_file(&path).expect("policy loads")
+        let p = depgate::policy::load_file(&path, &depgate::registry::schema());
+        Loaded::new(p.expect("policy loads"))
     };
     let without = policy("none.toml", "");
     let broad = policy("broad.toml", &format!("[licenses]\nallow = {BROAD}\n"));
     let narrow = policy("narrow.toml", "[licenses]\nallow = [\"MIT\"]\n");
-    let scan = |p: &depgate::policy::Policy| {
-        let shared = depgate::scan::Shared {
-            policy: p,
+    let scan = |p: &Loaded| {
+        let inputs = Inputs {
+            loaded: p,
             db: Some(&db),
-            index: None,
             today,
             cli: &[],
             fail_on: None,
-            baseline: None,
-            extra: &[],
         };
-        depgate::scan::scan(&graph, &shared)
+        depgate::pipeline::run(&inputs, &graph, Against::Nothing).expect("scan")
     };
-    let family = |p: &depgate::policy::Policy| {
+    let family = |p: &Loaded| {
+        let overridden = Default::default();
         let ctx = ScanContext {
             graph: &graph,
-            policy: p,
             today,
             db: Some(&db),
             index: None,
-            cli: &[],
+            overridden: &overridden,
+            workspace: graph.workspace_key(),
         };
         let mut out = Vec::new();
-        (licenses::FAMILY.check)(&ctx, &mut out);
+        p.configs.run_family(licenses::FAMILY.name, &ctx, &mut out);
         out.len()
     };
     let base = time(|| scan(&without));

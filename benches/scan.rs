@@ -33,7 +33,9 @@ fn main() {
         })
         .collect();
     files.sort();
-    let policy = depgate::policy::load_preset("strict").expect("strict preset");
+    let policy = depgate::policy::load_preset("strict", &depgate::registry::schema())
+        .expect("strict preset");
+    let loaded = depgate::pipeline::Loaded::new(policy);
     let db =
         depgate::advisories::AdvisoryDb::load(&dir.join("../../advisory-db")).expect("advisory db");
     let today = Date::parse("2026-11-23").expect("date");
@@ -46,17 +48,14 @@ fn main() {
     let run = |name: &str, text: &str| {
         let src = SourceText::new(name, text.to_string());
         let graph = lockfile::load_graph(src, PathBuf::from(".")).expect("lockfile parses");
-        let shared = depgate::scan::Shared {
-            policy: &policy,
+        let inputs = depgate::pipeline::Inputs {
+            loaded: &loaded,
             db: Some(&db),
-            index: None,
             today,
             cli: &[],
             fail_on: None,
-            baseline: None,
-            extra: &[],
         };
-        depgate::scan::scan(&graph, &shared)
+        depgate::pipeline::run(&inputs, &graph, depgate::pipeline::Against::Nothing).expect("scan")
     };
 
     let parse_only: Vec<Duration> = (0..ROUNDS)

@@ -1,9 +1,13 @@
 //! Operational errors: everything that stops depgate from checking. Policy
 //! violations are findings, never errors. Every error here ends in exit code
-//! 2 (see [`crate::decide::exit_code`]) and names the file, line and key it
-//! is about where there is one.
+//! 2 ([`Error::exit_code`]) and names the file, line and key it is about
+//! where there is one.
 
+use crate::location::SourceText;
 use std::path::PathBuf;
+
+/// Exit code: depgate could not check (bad input, bad policy, internal error).
+pub const EXIT_ERROR: u8 = 2;
 
 /// One problem in an input file, with its place and the dotted key path.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -51,8 +55,17 @@ pub enum Error {
         status: String,
         stderr: String,
     },
+    /// A command line that cannot be carried out.
     #[error("{0}")]
     Usage(String),
+    /// A `--target` triple rustc does not know.
+    #[error(
+        "--target {triple}: unknown target triple (depgate knows rustc {rustc}'s built-in targets)"
+    )]
+    UnknownTarget { triple: String, rustc: String },
+    /// Data built into depgate is damaged: a bug or a broken build.
+    #[error("{what} built into depgate is corrupt: {why}")]
+    Corrupt { what: &'static str, why: String },
 }
 
 fn join_problems(problems: &[InputProblem]) -> String {
@@ -76,6 +89,17 @@ impl Error {
             message: message.into(),
             help: None,
         }])
+    }
+
+    /// A TOML syntax error in `src`, at its span.
+    pub fn toml(src: &SourceText, span: Option<std::ops::Range<usize>>, message: &str) -> Self {
+        let at = span.map_or((1, 1), |s| src.line_col(s.start));
+        Error::input(&src.display, at, "", format!("invalid TOML: {message}"))
+    }
+
+    /// Every error means depgate could not check: exit code 2.
+    pub fn exit_code(&self) -> u8 {
+        EXIT_ERROR
     }
 
     pub fn read(path: impl Into<PathBuf>, source: std::io::Error) -> Self {

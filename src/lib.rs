@@ -1,23 +1,26 @@
 //! depgate: a policy gate for Cargo dependencies.
 //!
 //! Data flows one way: [`graph`] loads a workspace (cargo metadata or
-//! Cargo.lock alone) → [`checks`] evaluate it against the [`policy`] and
-//! emit [`finding`]s → [`decide`] sets final levels and the verdict →
-//! [`report`] renders. [`scan::scan`] is the pure core of one workspace.
+//! Cargo.lock alone) and [`policy`] a validated policy → [`checks`]
+//! evaluate the graph and emit findings → [`decide`] sets final levels and
+//! the verdict → [`report`] renders the [`model::Assessment`].
+//! [`pipeline::run`] is one unit end to end; [`registry`] derives the rule
+//! list and the policy schema from the family descriptors. The allowed
+//! imports between these modules are checked by `tests/architecture.rs`.
 
 pub mod advisories;
-pub mod base_ref;
+pub mod atomic;
 pub mod checks;
 pub mod cli;
 pub mod date;
 pub mod decide;
 pub mod error;
-pub mod finding;
 pub mod graph;
 pub mod location;
+pub mod model;
+pub mod pipeline;
 pub mod policy;
+pub mod registry;
 pub mod report;
-pub mod rules;
-pub mod scan;
 
 pub use error::{Error, Result};

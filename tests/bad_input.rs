@@ -369,7 +369,7 @@ const CASES: &[Case] = &[
         name: "unknown explain id",
         files: &[],
         args: &["explain", "source-git"],
-        expect: &["unknown rule `source-git`"],
+        expect: &["unknown rule id `source-git`"],
     },
 ];
 

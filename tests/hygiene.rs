@@ -51,10 +51,15 @@ fn sunset_boundaries() {
 #[test]
 fn curated_deprecated_crates_preset() {
     let Some(shared) = shared() else { return };
-    let p = depgate::policy::load_preset("deprecated-crates").unwrap();
-    let names: Vec<String> = depgate::checks::maintenance::deprecations(&p.tree)
-        .into_iter()
-        .map(|d| d.name)
+    let p =
+        depgate::policy::load_preset("deprecated-crates", &depgate::registry::schema()).unwrap();
+    let loaded = depgate::pipeline::Loaded::new(p);
+    let maintenance = loaded.configs.get::<depgate::checks::maintenance::Config>();
+    let names: Vec<String> = maintenance
+        .unwrap()
+        .deprecations
+        .iter()
+        .map(|d| d.name.clone())
         .collect();
     assert!(names.len() >= 15 && names.contains(&"lazy_static".to_string()));
     let dir = tempfile::tempdir().unwrap();

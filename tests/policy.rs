@@ -22,19 +22,26 @@ fn extends_merges_scalars_lists_and_tables() {
         &d.join("repo/depgate.toml"),
         "extends = [\"../org/baseline.toml\"]\nfail-on = \"deny\"\n[sources]\nallow-registries = [\"crates-io\"]\n[[bans.deny]]\ncrate = \"time\"\nversions = \"<0.2\"\n",
     );
-    let p = depgate::policy::load_file(&d.join("repo/depgate.toml")).unwrap();
+    let p = depgate::policy::load_file(&d.join("repo/depgate.toml"), &depgate::registry::schema())
+        .unwrap();
+    let loaded = depgate::pipeline::Loaded::new(p.clone());
+    let sources = loaded
+        .configs
+        .get::<depgate::checks::sources::Config>()
+        .unwrap();
+    let bans = loaded
+        .configs
+        .get::<depgate::checks::bans::Config>()
+        .unwrap();
     // Scalars: the later layer wins.
-    assert_eq!(p.fail_on, depgate::finding::Level::Deny);
+    assert_eq!(loaded.decide.fail_on, depgate::model::Level::Deny);
     // Plain lists are replaced, not appended.
-    assert_eq!(p.sources.allow_registries, ["crates-io"]);
+    assert_eq!(sources.allow_registries, ["crates-io"]);
     // Tables merge key by key: allow-git survives from the baseline, git from strict.
-    assert_eq!(p.sources.allow_git, ["https://git.corp/"]);
-    assert_eq!(
-        p.sources.git,
-        depgate::checks::sources::GitPolicy::RequireRev
-    );
+    assert_eq!(sources.allow_git, ["https://git.corp/"]);
+    assert_eq!(sources.git, depgate::checks::sources::GitPolicy::RequireRev);
     // Arrays of tables accumulate, baseline first.
-    let bans: Vec<&str> = p.bans.deny.iter().map(|b| b.name.as_str()).collect();
+    let bans: Vec<&str> = bans.deny.iter().map(|b| b.name.as_str()).collect();
     assert_eq!(bans, ["openssl", "time"]);
     assert_eq!(p.layers.len(), 4, "{:?}", p.layers);
     let shown = depgate::policy::show::show(&p);

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 #[test]
 fn rule_ids_are_unique_kebab_case_and_names_differ() {
     let mut seen = BTreeSet::new();
-    for r in depgate::rules::ALL {
+    for r in depgate::registry::rules() {
         assert!(seen.insert(r.id), "duplicate rule id {}", r.id);
         assert!(
             r.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
@@ -23,7 +23,7 @@ fn rule_ids_are_unique_kebab_case_and_names_differ() {
 
 #[test]
 fn every_rule_has_a_page_and_every_page_a_rule() {
-    let ids: BTreeSet<String> = depgate::rules::ALL
+    let ids: BTreeSet<String> = depgate::registry::rules()
         .iter()
         .map(|r| r.id.to_string())
         .collect();
@@ -38,7 +38,7 @@ fn every_rule_has_a_page_and_every_page_a_rule() {
         })
         .collect();
     assert_eq!(ids, pages, "rules/ must hold exactly one page per rule id");
-    for r in depgate::rules::ALL {
+    for r in depgate::registry::rules() {
         for heading in [
             "## What it checks",
             "## Why it matters",
@@ -81,14 +81,14 @@ fn assert_valid_policy(text: &str, what: &str) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("depgate.toml");
     std::fs::write(&path, text).unwrap();
-    if let Err(e) = depgate::policy::load_file(&path) {
+    if let Err(e) = depgate::policy::load_file(&path, &depgate::registry::schema()) {
         panic!("{what}: example policy is invalid:\n{e}\n---\n{text}");
     }
 }
 
 #[test]
 fn rule_page_examples_are_valid_policies() {
-    for r in depgate::rules::ALL {
+    for r in depgate::registry::rules() {
         let blocks = toml_blocks(r.page);
         assert!(!blocks.is_empty(), "rules/{}.md has no example", r.id);
         for b in blocks {
@@ -110,22 +110,28 @@ fn readme_policy_examples_are_valid() {
 #[test]
 fn presets_load_and_layer() {
     for (name, _) in depgate::policy::PRESETS {
-        let p = depgate::policy::load_preset(name).unwrap_or_else(|e| panic!("preset {name}: {e}"));
+        let p = depgate::policy::load_preset(name, &depgate::registry::schema())
+            .unwrap_or_else(|e| panic!("preset {name}: {e}"));
         assert_eq!(p.layers.last().unwrap(), &format!("preset:{name}"));
     }
-    let reg = depgate::policy::load_preset("regulated").unwrap();
+    let reg = depgate::policy::load_preset("regulated", &depgate::registry::schema()).unwrap();
     assert_eq!(
         reg.layers,
         ["preset:default", "preset:strict", "preset:regulated"]
     );
-    assert_eq!(reg.sources.git, depgate::checks::sources::GitPolicy::Deny);
+    let loaded = depgate::pipeline::Loaded::new(reg);
+    let sources = loaded.configs.get::<depgate::checks::sources::Config>();
+    assert_eq!(
+        sources.unwrap().git,
+        depgate::checks::sources::GitPolicy::Deny
+    );
 }
 
 #[test]
 fn rules_and_explain_commands() {
     let out = depgate_args(&["rules"]);
     assert_eq!(out.code, 0);
-    for r in depgate::rules::ALL {
+    for r in depgate::registry::rules() {
         assert!(out.stdout.contains(r.id));
     }
     let page = depgate_args(&["explain", "source-git-unpinned"]);
@@ -156,7 +162,7 @@ fn scan_inputs_are_shareable_across_threads() {
 fn readme_documents_every_key_flag_command_and_rule() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     let mut keys = Vec::new();
-    depgate::policy::schema::key_reference(&depgate::policy::root_fields(), "", &mut keys);
+    depgate::policy::schema::key_reference(&depgate::registry::all_fields(), "", &mut keys);
     for (key, _, _) in keys {
         assert!(
             readme.contains(&format!("`{key}`")),
@@ -187,7 +193,7 @@ fn readme_documents_every_key_flag_command_and_rule() {
             sub.get_name()
         );
     }
-    for r in depgate::rules::ALL {
+    for r in depgate::registry::rules() {
         assert!(
             readme.contains(&format!("`{}`", r.id)),
             "README lacks rule `{}`",

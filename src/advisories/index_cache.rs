@@ -39,14 +39,6 @@ impl IndexCache {
     }
 }
 
-/// `$CARGO_HOME`, else `~/.cargo`.
-pub fn cargo_home() -> Option<PathBuf> {
-    std::env::var_os("CARGO_HOME")
-        .filter(|h| !h.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-}
-
 /// Cargo's index path for a crate name (`ab/cd/abcd…`, `3/a/abc`, …).
 fn relative_path(name: &str) -> PathBuf {
     let n = name.to_lowercase();

@@ -1,7 +1,6 @@
 //! RustSec advisories: the database ([`db`]), version ranges with
 //! rustsec's semantics ([`version_range`]) and matching ([`matching`]).
-//! The check family that turns matches into findings is
-//! `crate::checks::advisories`.
+//! The advisories check family turns matches into findings.
 
 pub mod db;
 pub mod fetch;

@@ -42,13 +42,13 @@ pub fn key(
     }
     h.update(commit.unwrap_or("").as_bytes());
     h.update(date.map(|d| d.to_string()).unwrap_or_default().as_bytes());
-    crate::finding::hex(&h.finalize())
+    crate::model::hex(&h.finalize())
 }
 
 fn file_for(cache_dir: &Path, dir: &Path) -> PathBuf {
     let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     let digest = Sha256::digest(canonical.to_string_lossy().as_bytes());
-    cache_dir.join(format!("{}.json", crate::finding::hex(&digest[..12])))
+    cache_dir.join(format!("{}.json", crate::model::hex(&digest[..12])))
 }
 
 /// The cached database of `dir`, when the cache's key matches.

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-/// The embedded snapshot (see `src/advisories/snapshot.md`).
+/// The embedded snapshot, written by `depgate db snapshot` (see the README).
 static SNAPSHOT: &[u8] = include_bytes!("snapshot.bin.gz");
 
 /// Separates files in a bundle: `\u{1}` + relative path + `\n` + text.
@@ -59,7 +59,10 @@ pub fn open(explicit: Option<&Path>) -> Result<AdvisoryDb> {
 
 /// The snapshot compiled into the binary.
 pub fn embedded() -> Result<AdvisoryDb> {
-    let bad = |e: String| Error::Usage(format!("the embedded advisory snapshot is corrupt: {e}"));
+    let bad = |why: String| Error::Corrupt {
+        what: "the advisory snapshot",
+        why,
+    };
     let mut text = String::new();
     flate2::read::GzDecoder::new(SNAPSHOT)
         .read_to_string(&mut text)
@@ -116,6 +119,6 @@ pub fn write_snapshot(dir: &Path, out: &Path) -> Result<usize> {
             path: out.to_path_buf(),
             source: e,
         })?;
-    crate::report::write_atomic(out, &bytes)?;
+    crate::atomic::write(out, &bytes)?;
     Ok(db.advisories.len())
 }

@@ -2,11 +2,11 @@
 //! range, with the reason and a replacement, and optionally tolerated when
 //! every direct dependent is one of the listed `wrappers`.
 
-use super::{Family, ScanContext};
-use crate::finding::Finding;
+use super::{Check, Family, ScanContext};
 use crate::location::Location;
-use crate::policy::schema::{EXPOSURE_FIELDS, Field, Ty};
-use crate::policy::tree::Node;
+use crate::model::{Finding, Rule};
+use crate::policy::reader::Reader;
+use crate::policy::schema::{EXPOSURE, Field, Looser, Ty, Unset};
 
 crate::rule!(
     DENIED_CRATE,
@@ -18,39 +18,44 @@ crate::rule!(
     "A crate on the policy's deny list is in the dependency graph."
 );
 
-pub const FAMILY: Family = Family {
-    name: "bans",
-    policy: Some(Field::new(
-        "bans",
-        Ty::Table(FIELDS),
-        "crates that must not be used",
-    )),
-    check,
-};
+pub const FAMILY: Family = Family::new::<Bans>("bans", RULES, TOP);
+
+const RULES: &[&Rule] = &[&DENIED_CRATE];
+
+/// The family's top-level policy fields.
+const TOP: &[Field] = &[Field::new(
+    "bans",
+    Ty::Table(FIELDS),
+    "crates that must not be used",
+)];
 
 const FIELDS: &[Field] = &[
-    Field::new("deny", Ty::Tables(DENY_FIELDS), "banned crates"),
-    Field::new(
-        "exposure",
-        Ty::Table(EXPOSURE_FIELDS),
-        "exposure caps for this family",
-    ),
+    Field::new("deny", Ty::Tables(DENY_FIELDS), "banned crates").looser(Looser::Removed {
+        label: "ban",
+        unset: Unset::Empty,
+    }),
+    EXPOSURE,
 ];
 
 const DENY_FIELDS: &[Field] = &[
-    Field::required("crate", Ty::Str, "crate name"),
+    Field::required("crate", Ty::Str, "crate name").key_part(),
     Field::new(
         "versions",
         Ty::VersionReq,
         "only these versions are banned (default: all)",
-    ),
+    )
+    .key_part(),
     Field::new("reason", Ty::Str, "why it is banned"),
     Field::new("use-instead", Ty::Str, "the replacement to suggest"),
     Field::new(
         "wrappers",
         Ty::StrList,
         "crates allowed to depend on it directly",
-    ),
+    )
+    .looser(Looser::Added {
+        label: "wrapper",
+        unset: Unset::Empty,
+    }),
 ];
 
 #[derive(Debug, Clone)]
@@ -78,35 +83,39 @@ pub struct Config {
     pub deny: Vec<Ban>,
 }
 
-impl Config {
-    pub fn from_tree(tree: &Node) -> Config {
-        let entries = tree.at(&["bans", "deny"]).map_or(&[][..], Node::as_array);
-        let deny = entries
+pub struct Bans;
+
+impl Check for Bans {
+    type Config = Config;
+
+    fn config(root: &Reader<'_>) -> Config {
+        let deny = root
+            .table("bans")
+            .tables("deny")
             .iter()
             .filter_map(|e| {
-                let s = |k: &str| e.get(k).and_then(Node::as_str).map(str::to_string);
+                let s = |k: &str| e.str(k).map(str::to_string);
                 Some(Ban {
                     name: s("crate")?,
-                    versions: s("versions").and_then(|v| semver::VersionReq::parse(&v).ok()),
+                    versions: e.version_req("versions"),
                     reason: s("reason"),
                     use_instead: s("use-instead"),
-                    wrappers: e.get("wrappers").map(Node::str_list).unwrap_or_default(),
-                    at: Location {
-                        path: e.origin.file.clone(),
-                        line: e.origin.line,
-                        column: e.origin.column,
-                        label: "banned here".into(),
-                    },
+                    wrappers: e.list_or_default("wrappers"),
+                    at: e.location("banned here"),
                 })
             })
             .collect();
         Config { deny }
     }
+
+    fn check(ctx: &ScanContext<'_>, cfg: &Config, out: &mut Vec<Finding>) {
+        check(ctx, cfg, out)
+    }
 }
 
-fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
+fn check(ctx: &ScanContext<'_>, cfg: &Config, out: &mut Vec<Finding>) {
     let g = ctx.graph;
-    for ban in &ctx.policy.bans.deny {
+    for ban in &cfg.deny {
         for (ix, pkg) in g.packages() {
             if pkg.name != ban.name
                 || !ban

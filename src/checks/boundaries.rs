@@ -4,12 +4,12 @@
 //! relative to the workspace root, with `*` wildcards. Dev-dependency
 //! edges do not count: they never reach the member's build.
 
-use super::{Family, ScanContext};
-use crate::finding::Finding;
+use super::{Check, Family, ScanContext};
 use crate::graph::DepKind;
 use crate::location::Location;
-use crate::policy::schema::{Field, Ty};
-use crate::policy::tree::Node;
+use crate::model::{Finding, Rule};
+use crate::policy::reader::Reader;
+use crate::policy::schema::{Field, Looser, Ty, Unset};
 use petgraph::Direction;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
@@ -25,29 +25,72 @@ crate::rule!(
     "A crate forbidden by a `[[boundaries]]` entry is reachable from one of its members."
 );
 
-pub const FAMILY: Family = Family {
-    name: "boundaries",
-    policy: Some(Field::new(
-        "boundaries",
-        Ty::Tables(FIELDS),
-        "crates forbidden under selected workspace members",
-    )),
-    check,
-};
+pub const FAMILY: Family = Family::new::<Boundaries>("boundaries", RULES, TOP);
+
+const RULES: &[&Rule] = &[&VIOLATION];
+
+/// The family's top-level policy fields.
+const TOP: &[Field] = &[Field::new(
+    "boundaries",
+    Ty::Tables(FIELDS),
+    "crates forbidden under selected workspace members",
+)
+.looser(Looser::Removed {
+    label: "boundary",
+    unset: Unset::Empty,
+})];
 
 const FIELDS: &[Field] = &[
     Field::required(
         "members",
         Ty::StrList,
         "member names or directories (relative to the workspace root); `*` matches any run of characters",
-    ),
+    )
+    .key_part(),
     Field::required(
         "deny",
         Ty::StrList,
         "crates these members must not depend on, directly or transitively",
-    ),
+    )
+    .looser(Looser::Removed {
+        label: "boundary crate",
+        unset: Unset::Empty,
+    }),
     Field::new("reason", Ty::Str, "why"),
 ];
+
+/// One `[[boundaries]]` entry.
+#[derive(Debug, Clone)]
+pub struct Boundary {
+    pub members: Vec<String>,
+    pub deny: Vec<String>,
+    pub reason: Option<String>,
+    pub at: Location,
+}
+
+pub struct Boundaries;
+
+impl Check for Boundaries {
+    type Config = Vec<Boundary>;
+
+    fn config(root: &Reader<'_>) -> Vec<Boundary> {
+        root.tables("boundaries")
+            .iter()
+            .map(|e| Boundary {
+                members: e.list_or_default("members"),
+                deny: e.list_or_default("deny"),
+                reason: e.str("reason").map(str::to_string),
+                at: e.location("boundary"),
+            })
+            .collect()
+    }
+
+    fn check(ctx: &ScanContext<'_>, cfg: &Vec<Boundary>, out: &mut Vec<Finding>) {
+        for b in cfg {
+            check(ctx, b, out);
+        }
+    }
+}
 
 /// `*` matches any run of characters; everything else literally.
 pub fn glob(pattern: &str, text: &str) -> bool {
@@ -94,23 +137,10 @@ fn reach(ctx: &ScanContext<'_>, from: NodeIndex) -> BTreeMap<NodeIndex, NodeInde
     prev
 }
 
-fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
+fn check(ctx: &ScanContext<'_>, b: &Boundary, out: &mut Vec<Finding>) {
     let g = ctx.graph;
-    let entries = ctx
-        .policy
-        .tree
-        .get("boundaries")
-        .map_or(&[][..], Node::as_array);
-    for entry in entries {
-        let members = entry.get("members").map(Node::str_list).unwrap_or_default();
-        let deny = entry.get("deny").map(Node::str_list).unwrap_or_default();
-        let reason = entry.get("reason").and_then(Node::as_str);
-        let at = Location {
-            path: entry.origin.file.clone(),
-            line: entry.origin.line,
-            column: entry.origin.column,
-            label: "boundary".into(),
-        };
+    let (members, deny, reason, at) = (&b.members, &b.deny, b.reason.as_deref(), &b.at);
+    {
         for m in g.members() {
             let pkg = g.package(m);
             let dir = pkg

@@ -7,12 +7,12 @@
 //! exposure is that of its second-most-exposed version: the duplicate
 //! exists only as far as two versions do.
 
-use super::{Family, ScanContext};
-use crate::finding::Finding;
-use crate::graph::{Exposure, Graph};
+use super::{Check, Family, ScanContext};
+use crate::graph::{Exposure, Graph, compat_class};
 use crate::location::Location;
-use crate::policy::schema::{EXPOSURE_FIELDS, Field, Ty};
-use crate::policy::tree::Node;
+use crate::model::{Finding, Rule};
+use crate::policy::reader::Reader;
+use crate::policy::schema::{EXPOSURE, Field, Looser, Ty, Unset};
 use petgraph::graph::NodeIndex;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -26,15 +26,16 @@ crate::rule!(
     "One crate is in the graph at several semver-incompatible versions."
 );
 
-pub const FAMILY: Family = Family {
-    name: "duplicates",
-    policy: Some(Field::new(
-        "duplicates",
-        Ty::Table(FIELDS),
-        "crates present at several versions",
-    )),
-    check,
-};
+pub const FAMILY: Family = Family::new::<Duplicates>("duplicates", RULES, TOP);
+
+const RULES: &[&Rule] = &[&DUPLICATE_VERSIONS];
+
+/// The family's top-level policy fields.
+const TOP: &[Field] = &[Field::new(
+    "duplicates",
+    Ty::Table(FIELDS),
+    "crates present at several versions",
+)];
 
 const FIELDS: &[Field] = &[
     Field::new(
@@ -46,26 +47,31 @@ const FIELDS: &[Field] = &[
         "skip",
         Ty::Tables(SKIP_FIELDS),
         "versions of a crate to leave out",
-    ),
+    )
+    .looser(Looser::Added {
+        label: "skip",
+        unset: Unset::Empty,
+    }),
     Field::new(
         "skip-tree",
         Ty::Tables(SKIP_FIELDS),
         "crates whose whole dependency tree is left out",
-    ),
-    Field::new(
-        "exposure",
-        Ty::Table(EXPOSURE_FIELDS),
-        "exposure caps for this family",
-    ),
+    )
+    .looser(Looser::Added {
+        label: "skip-tree",
+        unset: Unset::Empty,
+    }),
+    EXPOSURE,
 ];
 
 const SKIP_FIELDS: &[Field] = &[
-    Field::required("crate", Ty::Str, "crate name"),
+    Field::required("crate", Ty::Str, "crate name").key_part(),
     Field::new(
         "versions",
         Ty::VersionReq,
         "versions it applies to (default: all)",
-    ),
+    )
+    .key_part(),
     Field::new("reason", Ty::Str, "why it is skipped"),
 ];
 
@@ -88,44 +94,34 @@ pub struct Config {
     pub skip_tree: Vec<Skip>,
 }
 
-fn skips(tree: &Node, key: &str) -> Vec<Skip> {
-    let entries = tree
-        .at(&["duplicates", key])
-        .map_or(&[][..], Node::as_array);
-    entries
+fn skips(t: &Reader<'_>, key: &str) -> Vec<Skip> {
+    t.tables(key)
         .iter()
         .filter_map(|e| {
             Some(Skip {
-                name: e.get("crate")?.as_str()?.to_string(),
-                versions: e
-                    .get("versions")
-                    .and_then(Node::as_str)
-                    .and_then(|v| semver::VersionReq::parse(v).ok()),
+                name: e.str("crate")?.to_string(),
+                versions: e.version_req("versions"),
             })
         })
         .collect()
 }
 
-impl Config {
-    pub fn from_tree(tree: &Node) -> Config {
+pub struct Duplicates;
+
+impl Check for Duplicates {
+    type Config = Config;
+
+    fn config(root: &Reader<'_>) -> Config {
+        let t = root.table("duplicates");
         Config {
-            include_compatible: matches!(
-                tree.at(&["duplicates", "include-compatible"])
-                    .map(|n| &n.value),
-                Some(crate::policy::tree::Value::Bool(true))
-            ),
-            skip: skips(tree, "skip"),
-            skip_tree: skips(tree, "skip-tree"),
+            include_compatible: t.flag("include-compatible"),
+            skip: skips(&t, "skip"),
+            skip_tree: skips(&t, "skip-tree"),
         }
     }
-}
 
-/// Cargo's compatibility class: major, or minor for 0.x, or patch for 0.0.x.
-pub fn compat_class(v: &semver::Version) -> (u64, u64, u64) {
-    match (v.major, v.minor) {
-        (0, 0) => (0, 0, v.patch),
-        (0, m) => (0, m, 0),
-        (m, _) => (m, 0, 0),
+    fn check(ctx: &ScanContext<'_>, cfg: &Config, out: &mut Vec<Finding>) {
+        check(ctx, cfg, out)
     }
 }
 
@@ -145,9 +141,8 @@ fn skipped_trees(g: &Graph, cfg: &Config) -> HashSet<NodeIndex> {
     seen
 }
 
-fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
+fn check(ctx: &ScanContext<'_>, cfg: &Config, out: &mut Vec<Finding>) {
     let g = ctx.graph;
-    let cfg = &ctx.policy.duplicates;
     let skipped = skipped_trees(g, cfg);
     let mut by_name: BTreeMap<&str, Vec<NodeIndex>> = BTreeMap::new();
     for (ix, p) in g.packages() {
@@ -174,18 +169,18 @@ fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
             classes.len() > 1
         };
         if flagged {
-            out.push(finding(ctx, name, &versions));
+            out.extend(finding(ctx, name, &versions));
         }
     }
 }
 
-fn finding(ctx: &ScanContext<'_>, name: &str, versions: &[NodeIndex]) -> Finding {
+fn finding(ctx: &ScanContext<'_>, name: &str, versions: &[NodeIndex]) -> Option<Finding> {
     let g = ctx.graph;
     let list: Vec<String> = versions
         .iter()
         .map(|&i| g.package(i).version.to_string())
         .collect();
-    let newest = *versions.last().unwrap_or(&versions[0]);
+    let &newest = versions.last()?;
     let mut f = ctx.package_finding(
         &DUPLICATE_VERSIONS,
         newest,
@@ -222,7 +217,7 @@ fn finding(ctx: &ScanContext<'_>, name: &str, versions: &[NodeIndex]) -> Finding
     f.fix = remediation(g, name, versions);
     f.properties
         .insert("versions".into(), serde_json::json!(list));
-    f
+    Some(f)
 }
 
 /// Names the dependents that hold the oldest version, with their requirement.

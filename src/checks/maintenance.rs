@@ -4,12 +4,12 @@
 //! cache. Unmaintained, unsound and yanked crates come from the
 //! advisories family and are not repeated here.
 
-use super::{Family, ScanContext};
+use super::{Check, Family, Needs, ScanContext};
 use crate::date::Date;
-use crate::finding::{Finding, Level};
 use crate::location::Location;
-use crate::policy::schema::{EXPOSURE_FIELDS, Field, Ty, parse_days};
-use crate::policy::tree::{Node, Value};
+use crate::model::{Finding, Level, Rule};
+use crate::policy::reader::Reader;
+use crate::policy::schema::{EXPOSURE, Field, Looser, Ty, Unset};
 use serde_json::json;
 
 crate::rule!(
@@ -31,47 +31,50 @@ crate::rule!(
     "A package version was published longer ago than `maintenance.max-release-age`."
 );
 
-pub const FAMILY: Family = Family {
-    name: "maintenance",
-    policy: Some(Field::new(
-        "maintenance",
-        Ty::Table(FIELDS),
-        "stale releases",
-    )),
-    check,
-};
+pub const FAMILY: Family = Family::new::<Maintenance>("maintenance", RULES, TOP);
 
-/// `[[deprecated]]` is a top-level array, registered beside the family.
-pub const DEPRECATED_POLICY: Field = Field::new(
-    "deprecated",
-    Ty::Tables(DEPRECATED_FIELDS),
-    "deprecated crates, with replacements and sunset dates",
-);
+const RULES: &[&Rule] = &[&DEPRECATED, &STALE_RELEASE];
+
+/// The family's top-level policy fields.
+const TOP: &[Field] = &[
+    Field::new("maintenance", Ty::Table(FIELDS), "stale releases"),
+    Field::new(
+        "deprecated",
+        Ty::Tables(DEPRECATED_FIELDS),
+        "deprecated crates, with replacements and sunset dates",
+    )
+    .looser(Looser::Removed {
+        label: "deprecated",
+        unset: Unset::Empty,
+    }),
+];
 
 const FIELDS: &[Field] = &[
     Field::new(
         "max-release-age",
         Ty::Duration,
         "oldest acceptable release, by its publish date in the local cargo index cache",
-    ),
-    Field::new(
-        "exposure",
-        Ty::Table(EXPOSURE_FIELDS),
-        "exposure caps for this family",
-    ),
+    )
+    .looser(Looser::Higher {
+        unset_loosest: true,
+    }),
+    EXPOSURE,
 ];
 
 const DEPRECATED_FIELDS: &[Field] = &[
-    Field::required("crate", Ty::Str, "crate name"),
+    Field::required("crate", Ty::Str, "crate name").key_part(),
     Field::new(
         "versions",
         Ty::VersionReq,
         "versions it applies to (default: all)",
-    ),
+    )
+    .key_part(),
     Field::new("use-instead", Ty::Str, "the replacement"),
     Field::new("reason", Ty::Str, "why it is deprecated"),
     Field::new("since", Ty::Date, "when it was deprecated"),
-    Field::new("sunset", Ty::Date, "from this day on it denies"),
+    Field::new("sunset", Ty::Date, "from this day on it denies").looser(Looser::Higher {
+        unset_loosest: true,
+    }),
 ];
 
 #[derive(Debug, Clone)]
@@ -84,39 +87,57 @@ pub struct Deprecation {
     pub at: Location,
 }
 
-fn date(n: Option<&Node>) -> Option<Date> {
-    match &n?.value {
-        Value::Str(s) | Value::Datetime(s) => Date::parse(s),
-        _ => None,
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub deprecations: Vec<Deprecation>,
+    /// `max-release-age` in days.
+    pub max_release_age: Option<i64>,
+}
+
+pub struct Maintenance;
+
+impl Check for Maintenance {
+    type Config = Config;
+
+    fn config(root: &Reader<'_>) -> Config {
+        let deprecations = root
+            .tables("deprecated")
+            .iter()
+            .filter_map(|e| {
+                let s = |k: &str| e.str(k).map(str::to_string);
+                // Documentation only; read so every declared key is.
+                let _since = e.date("since");
+                Some(Deprecation {
+                    name: s("crate")?,
+                    versions: e.version_req("versions"),
+                    use_instead: s("use-instead"),
+                    reason: s("reason"),
+                    sunset: e.date("sunset"),
+                    at: e.location("deprecated here"),
+                })
+            })
+            .collect();
+        Config {
+            deprecations,
+            max_release_age: root.table("maintenance").days("max-release-age"),
+        }
+    }
+
+    fn needs(cfg: &Config) -> Needs {
+        Needs {
+            index_cache: cfg.max_release_age.is_some(),
+            ..Needs::default()
+        }
+    }
+
+    fn check(ctx: &ScanContext<'_>, cfg: &Config, out: &mut Vec<Finding>) {
+        check(ctx, cfg, out)
     }
 }
 
-pub fn deprecations(tree: &Node) -> Vec<Deprecation> {
-    let entries = tree.get("deprecated").map_or(&[][..], Node::as_array);
-    entries
-        .iter()
-        .filter_map(|e| {
-            let s = |k: &str| e.get(k).and_then(Node::as_str).map(str::to_string);
-            Some(Deprecation {
-                name: s("crate")?,
-                versions: s("versions").and_then(|v| semver::VersionReq::parse(&v).ok()),
-                use_instead: s("use-instead"),
-                reason: s("reason"),
-                sunset: date(e.get("sunset")),
-                at: Location {
-                    path: e.origin.file.clone(),
-                    line: e.origin.line,
-                    column: e.origin.column,
-                    label: "deprecated here".into(),
-                },
-            })
-        })
-        .collect()
-}
-
-fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
+fn check(ctx: &ScanContext<'_>, cfg: &Config, out: &mut Vec<Finding>) {
     let g = ctx.graph;
-    for d in deprecations(&ctx.policy.tree) {
+    for d in &cfg.deprecations {
         for (ix, pkg) in g.packages() {
             if pkg.name != d.name
                 || pkg.is_member
@@ -149,13 +170,7 @@ fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
             out.push(f);
         }
     }
-    let max_age = ctx
-        .policy
-        .tree
-        .at(&["maintenance", "max-release-age"])
-        .and_then(Node::as_str)
-        .and_then(parse_days);
-    if let (Some(max), Some(index)) = (max_age, ctx.index) {
+    if let (Some(max), Some(index)) = (cfg.max_release_age, ctx.index) {
         for (ix, pkg) in g.packages() {
             let Some(published) = index.published(&pkg.name, &pkg.version.to_string()) else {
                 continue;

@@ -1,7 +1,12 @@
-//! Check families. Each family is one module with its rules, its policy
-//! table and one `check` function that reads the graph and policy and emits
-//! findings; a family never prints and never decides the final level
-//! beyond its own step of the precedence chain (see `crate::decide`).
+//! Check families: each evaluates the graph against its part of the policy
+//! and emits findings. A check never prints and never decides the final
+//! level; it emits data for the decide stage.
+//!
+//! Each family is one [`Family`] descriptor, listed once in [`FAMILIES`]:
+//! its rules, its policy tables, what it needs loaded, how its typed
+//! configuration is read and its check. Everything else (the rule list,
+//! the policy schema, `policy keys`, the `policy-weakened` comparison,
+//! whether a run needs the index cache) is derived from these.
 
 pub mod advisories;
 pub mod bans;
@@ -13,37 +18,108 @@ pub mod requirements;
 pub mod sources;
 pub mod toolchain;
 
-use crate::date::Date;
-use crate::finding::{Finding, Level, LevelSource, PackageRef, fingerprint};
-use crate::graph::Graph;
-use crate::location::Location;
-use crate::policy::Policy;
-use crate::policy::schema::Field;
-use crate::rules::Rule;
-use petgraph::graph::NodeIndex;
-use std::collections::BTreeMap;
+mod context;
 
-/// Everything a check may read. Shared read-only: a scan is a pure function
-/// of (graph, policy, today).
-pub struct ScanContext<'a> {
-    pub graph: &'a Graph,
-    pub policy: &'a Policy,
-    pub today: Date,
-    /// The advisory database; `None` only when advisories are not checked.
-    pub db: Option<&'a crate::advisories::AdvisoryDb>,
-    /// Yanked status from the local cargo index cache, when the policy asks.
-    pub index: Option<&'a crate::advisories::index_cache::IndexCache>,
-    /// `-D/-W/-A` from the command line (only [`ScanContext::may_raise`] reads them).
-    pub cli: &'a [crate::decide::CliLevel],
+pub use context::{ScanContext, fill_paths};
+
+use crate::model::{Finding, Rule};
+use crate::policy::Policy;
+use crate::policy::reader::{ReadLog, Reader};
+use crate::policy::schema::{Field, Ty};
+use std::any::Any;
+
+/// What a family needs loaded besides the graph and the advisory DB.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// Yanked status and publish dates from the local cargo index cache.
+    pub index_cache: bool,
+    /// License fields (metadata mode, or `--license-data cargo-cache`).
+    pub license_data: bool,
+    /// `rust-toolchain(.toml)` and members' `rust-version`.
+    pub toolchain: bool,
 }
 
+impl Needs {
+    fn union(self, other: Needs) -> Needs {
+        Needs {
+            index_cache: self.index_cache || other.index_cache,
+            license_data: self.license_data || other.license_data,
+            toolchain: self.toolchain || other.toolchain,
+        }
+    }
+}
+
+/// One family's behaviour: its typed configuration and its check.
+pub trait Check {
+    type Config: Send + Sync + 'static;
+    /// Reads the configuration from a validated policy; `root` knows only
+    /// the family's own fields.
+    fn config(root: &Reader<'_>) -> Self::Config;
+    /// What this configuration needs loaded.
+    fn needs(_cfg: &Self::Config) -> Needs {
+        Needs::default()
+    }
+    fn check(ctx: &ScanContext<'_>, cfg: &Self::Config, out: &mut Vec<Finding>);
+}
+
+type AnyConfig = Box<dyn Any + Send + Sync>;
+
+/// A family's descriptor.
 pub struct Family {
     pub name: &'static str,
-    /// The family's policy table, if it has one.
-    pub policy: Option<Field>,
-    pub check: fn(&ScanContext<'_>, &mut Vec<Finding>),
+    pub rules: &'static [&'static Rule],
+    /// The top-level policy fields the family owns (usually its table).
+    pub fields: &'static [Field],
+    config: fn(&Reader<'_>) -> AnyConfig,
+    needs: fn(&(dyn Any + Send + Sync)) -> Needs,
+    check: fn(&ScanContext<'_>, &(dyn Any + Send + Sync), &mut Vec<Finding>),
 }
 
+impl Family {
+    pub const fn new<C: Check>(
+        name: &'static str,
+        rules: &'static [&'static Rule],
+        fields: &'static [Field],
+    ) -> Family {
+        Family {
+            name,
+            rules,
+            fields,
+            config: config_of::<C>,
+            needs: needs_of::<C>,
+            check: check_of::<C>,
+        }
+    }
+
+    /// Whether the family's table takes its own `exposure` caps.
+    pub fn takes_exposure(&self) -> bool {
+        self.fields.iter().any(|f| {
+            f.key == self.name
+                && matches!(f.ty, Ty::Table(sub) if sub.iter().any(|s| s.key == "exposure"))
+        })
+    }
+}
+
+fn config_of<C: Check>(root: &Reader<'_>) -> AnyConfig {
+    Box::new(C::config(root))
+}
+
+fn needs_of<C: Check>(cfg: &(dyn Any + Send + Sync)) -> Needs {
+    cfg.downcast_ref::<C::Config>()
+        .map_or_else(Needs::default, C::needs)
+}
+
+fn check_of<C: Check>(
+    ctx: &ScanContext<'_>,
+    cfg: &(dyn Any + Send + Sync),
+    out: &mut Vec<Finding>,
+) {
+    if let Some(cfg) = cfg.downcast_ref::<C::Config>() {
+        C::check(ctx, cfg, out);
+    }
+}
+
+/// Every check family, in report order. A new family is one line here.
 pub const FAMILIES: &[Family] = &[
     advisories::FAMILY,
     sources::FAMILY,
@@ -56,153 +132,51 @@ pub const FAMILIES: &[Family] = &[
     licenses::FAMILY,
 ];
 
-pub fn policy_fields() -> Vec<Field> {
-    let mut fields: Vec<Field> = FAMILIES.iter().filter_map(|f| f.policy).collect();
-    fields.push(maintenance::DEPRECATED_POLICY);
-    fields
+/// Every family's typed configuration, read once from a validated policy.
+pub struct Configs {
+    items: Vec<AnyConfig>,
+}
+
+impl Configs {
+    pub fn new(policy: &Policy, log: &ReadLog) -> Configs {
+        let items = FAMILIES
+            .iter()
+            .map(|f| (f.config)(&Reader::root(policy, f.fields, log)))
+            .collect();
+        Configs { items }
+    }
+
+    /// The configuration of type `C` (each family has its own type).
+    pub fn get<C: 'static>(&self) -> Option<&C> {
+        self.items.iter().find_map(|c| c.downcast_ref::<C>())
+    }
+
+    /// What the families, so configured, need loaded.
+    pub fn needs(&self) -> Needs {
+        FAMILIES
+            .iter()
+            .zip(&self.items)
+            .fold(Needs::default(), |n, (f, c)| n.union((f.needs)(c.as_ref())))
+    }
+}
+
+impl Configs {
+    /// Runs the family named `name` alone (benchmarks, tests).
+    pub fn run_family(&self, name: &str, ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
+        for (family, cfg) in FAMILIES.iter().zip(&self.items) {
+            if family.name == name {
+                (family.check)(ctx, cfg.as_ref(), out);
+            }
+        }
+    }
 }
 
 /// Runs every family; findings come back sorted.
-pub fn run_all(ctx: &ScanContext<'_>) -> Vec<Finding> {
+pub fn run_all(ctx: &ScanContext<'_>, configs: &Configs) -> Vec<Finding> {
     let mut out = Vec::new();
-    for family in FAMILIES {
-        (family.check)(ctx, &mut out);
+    for (family, cfg) in FAMILIES.iter().zip(&configs.items) {
+        (family.check)(ctx, cfg.as_ref(), &mut out);
     }
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out
-}
-
-/// How many inverse paths a finding carries.
-const MAX_PATHS: usize = 3;
-
-/// Fills the inverse paths of the findings that survived the decide stage.
-pub fn fill_paths(g: &Graph, findings: &mut [Finding]) {
-    for f in findings {
-        if let Some(ix) = f.paths_from.take() {
-            f.paths = g
-                .inverse_paths(NodeIndex::new(ix), MAX_PATHS)
-                .iter()
-                .map(|p| g.path_string(p))
-                .collect();
-        }
-    }
-}
-
-impl ScanContext<'_> {
-    /// A finding about package `ix`: its Cargo.lock entry, the manifest
-    /// lines of members that declare it, its exposure and inverse paths.
-    pub fn package_finding(
-        &self,
-        rule: &'static Rule,
-        ix: NodeIndex,
-        subject: &str,
-        message: String,
-    ) -> Finding {
-        let g = self.graph;
-        let pkg = g.package(ix);
-        let mut locations = Vec::new();
-        if let (Some(lock), Some(line)) = (&g.lockfile, pkg.lock_line) {
-            locations.push(Location {
-                path: lock.display.clone(),
-                line,
-                column: 1,
-                label: format!("`{} {}` in Cargo.lock", pkg.name, pkg.version),
-            });
-        }
-        for &member in g.dependents(ix) {
-            if let Some(m) = g.manifests.get(&member) {
-                if let Some(dep) = m.find(&pkg.name) {
-                    locations.push(
-                        m.location(dep, &format!("declared by `{}`", g.package(member).name)),
-                    );
-                }
-            }
-        }
-        Finding {
-            rule: rule.id,
-            level: rule.default_level,
-            level_source: LevelSource::Family,
-            package: Some(PackageRef {
-                name: pkg.name.clone(),
-                version: pkg.version.to_string(),
-                source: pkg.source.short(),
-            }),
-            message,
-            subject: subject.to_string(),
-            locations,
-            exposure: pkg.exposure,
-            paths: Vec::new(),
-            paths_from: Some(ix.index()),
-            fix: None,
-            fingerprint: fingerprint(rule.id, &g.workspace_key(), &pkg.name, subject),
-            properties: BTreeMap::new(),
-            waived: None,
-            diff: None,
-        }
-    }
-
-    /// Whether `[levels]` or `-D/-W/-A` name `rule`, so that a finding a
-    /// family puts at `allow` could still be reported. When not, the family
-    /// may emit [`ScanContext::counted_finding`] instead of a full one: the
-    /// decide stage will only count it (and match waivers against it).
-    pub fn may_raise(&self, rule: &Rule) -> bool {
-        self.policy.levels.contains_key(rule.id) || self.cli.iter().any(|c| c.rule == rule.id)
-    }
-
-    /// A finding at `allow` with only what counting and waiver matching
-    /// read: rule, package, subject, exposure. `workspace` is
-    /// `graph.workspace_key()`, computed once by the caller.
-    pub fn counted_finding(
-        &self,
-        rule: &'static Rule,
-        ix: NodeIndex,
-        subject: &str,
-        workspace: &str,
-    ) -> Finding {
-        let pkg = self.graph.package(ix);
-        let mut f = Finding::new(
-            rule,
-            workspace,
-            &pkg.name,
-            subject,
-            String::new(),
-            Vec::new(),
-        );
-        f.level = Level::Allow;
-        f.exposure = pkg.exposure;
-        f.package = Some(PackageRef {
-            name: pkg.name.clone(),
-            version: pkg.version.to_string(),
-            source: String::new(),
-        });
-        f
-    }
-
-    /// A finding about the policy itself (unused entries, expired waivers).
-    pub fn policy_finding(
-        &self,
-        rule: &'static Rule,
-        at: Location,
-        subject: &str,
-        message: String,
-    ) -> Finding {
-        Finding::new(
-            rule,
-            &self.graph.workspace_key(),
-            "",
-            subject,
-            message,
-            vec![at],
-        )
-    }
-}
-
-/// A level from a family's policy key, else `fallback`.
-pub fn level_key(policy: &Policy, path: &[&str], fallback: Level) -> Level {
-    policy
-        .tree
-        .at(path)
-        .and_then(|n| n.as_str())
-        .and_then(Level::parse)
-        .unwrap_or(fallback)
 }

@@ -5,11 +5,13 @@
 //! a publishable crate cannot keep a path-only dependency, and members'
 //! own versions must follow the policy's versioning scheme.
 
-use super::{Family, ScanContext};
-use crate::finding::{Finding, PackageRef};
+use super::{Check, Family, ScanContext};
 use crate::graph::DepKind;
+use crate::graph::manifest::Manifest;
 use crate::location::Location;
-use crate::policy::schema::{EXPOSURE_FIELDS, Field, Ty};
+use crate::model::{Finding, Rule};
+use crate::policy::reader::Reader;
+use crate::policy::schema::{EXPOSURE, Field, Ty};
 use petgraph::graph::NodeIndex;
 
 crate::rule!(
@@ -58,60 +60,68 @@ crate::rule!(
     "A member's version does not follow the policy's versioning scheme."
 );
 
-pub const FAMILY: Family = Family {
-    name: "requirements",
-    policy: Some(Field::new(
-        "requirements",
-        Ty::Table(FIELDS),
-        "version requirements and member versions",
-    )),
-    check,
-};
+pub const FAMILY: Family = Family::new::<Requirements>("requirements", RULES, TOP);
+
+const RULES: &[&Rule] = &[
+    &WILDCARD,
+    &UNBOUNDED,
+    &PRERELEASE,
+    &PATH_IN_PUBLISHED,
+    &INVALID_MEMBER_VERSION,
+];
+
+/// The family's top-level policy fields.
+const TOP: &[Field] = &[Field::new(
+    "requirements",
+    Ty::Table(FIELDS),
+    "version requirements and member versions",
+)];
 
 const FIELDS: &[Field] = &[
     Field::new(
         "versioning",
-        Ty::OneOf(&["semver", "calver"]),
+        Ty::OneOf(&["calver", "semver"]),
         "scheme for members' own versions (invalid-member-version)",
-    ),
-    Field::new(
-        "exposure",
-        Ty::Table(EXPOSURE_FIELDS),
-        "exposure caps for this family",
-    ),
+    )
+    .option_default("semver"),
+    EXPOSURE,
 ];
 
-fn finding(
-    ctx: &ScanContext<'_>,
-    rule: &'static crate::rules::Rule,
-    member: NodeIndex,
-    subject: &str,
-    at: Location,
-    message: String,
-    fix: String,
-) -> Finding {
-    let g = ctx.graph;
-    let pkg = g.package(member);
-    let mut f = Finding::new(
-        rule,
-        &g.workspace_key(),
-        &pkg.name,
-        subject,
-        message,
-        vec![at],
-    );
-    f.package = Some(PackageRef {
-        name: pkg.name.clone(),
-        version: pkg.version.to_string(),
-        source: pkg.source.short(),
-    });
-    f.exposure = pkg.exposure;
+#[derive(Debug, Clone, Copy)]
+pub struct Config {
+    /// Members' versions must be calendar versions.
+    pub calver: bool,
+}
+
+pub struct Requirements;
+
+impl Check for Requirements {
+    type Config = Config;
+
+    fn config(root: &Reader<'_>) -> Config {
+        Config {
+            calver: root.table("requirements").option("versioning") == Some("calver"),
+        }
+    }
+
+    fn check(ctx: &ScanContext<'_>, cfg: &Config, out: &mut Vec<Finding>) {
+        for (&member, manifest) in &ctx.graph.manifests {
+            requirement_findings(ctx, member, manifest, out);
+            path_findings(ctx, member, manifest, out);
+            if cfg.calver {
+                out.extend(calver_finding(ctx, member, manifest));
+            }
+        }
+    }
+}
+
+fn with_fix(mut f: Finding, fix: String) -> Finding {
     f.fix = Some(fix);
     f
 }
 
 /// Problems with one written requirement string.
-fn requirement_rules(req: &str) -> Vec<(&'static crate::rules::Rule, String)> {
+fn requirement_rules(req: &str) -> Vec<(&'static Rule, String)> {
     let mut out = Vec::new();
     let Ok(parsed) = semver::VersionReq::parse(req) else {
         return out;
@@ -144,102 +154,96 @@ fn requirement_rules(req: &str) -> Vec<(&'static crate::rules::Rule, String)> {
     out
 }
 
-fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
-    let g = ctx.graph;
-    let calver = ctx
-        .policy
-        .tree
-        .at(&["requirements", "versioning"])
-        .and_then(|n| n.as_str())
-        == Some("calver");
-    for (&member, manifest) in &g.manifests {
-        let pkg = g.package(member);
-        for dep in &manifest.deps {
-            if let Some((line, column, req)) = &dep.req_line {
-                for (rule, why) in requirement_rules(req) {
-                    let at = Location {
-                        path: manifest.src.display.clone(),
-                        line: *line,
-                        column: *column,
-                        label: format!("`{}` requirement", dep.key),
-                    };
-                    let msg = format!(
-                        "`{}` requires `{} = \"{req}\"`, which {why}",
-                        pkg.name, dep.key
-                    );
-                    let fix = format!(
-                        "use a caret requirement on a released version, e.g. `{} = \"1.2\"`",
-                        dep.key
-                    );
-                    out.push(finding(
-                        ctx,
-                        rule,
-                        member,
-                        &format!("{}:{}", dep.table, dep.key),
-                        at,
-                        msg,
-                        fix,
-                    ));
-                }
-            }
-        }
-        if !pkg.publish_disabled {
-            for d in pkg
-                .declared
-                .iter()
-                .filter(|d| d.path.is_some() && d.req == "*" && d.kind != DepKind::Dev)
-            {
-                // A written `version` (even `*`) makes it publishable.
-                let Some(dep) = manifest.find(&d.name).filter(|m| m.req_line.is_none()) else {
-                    continue;
-                };
-                let at = manifest.location(dep, &format!("path dependency `{}`", d.name));
-                let msg = format!(
-                    "`{}` can be published but depends on `{}` by path only",
-                    pkg.name, d.name
-                );
-                let fix = format!(
-                    "add a version next to the path (`{} = {{ path = \"…\", version = \"…\" }}`), or set `publish = false`",
-                    d.name
-                );
-                out.push(finding(
-                    ctx,
-                    &PATH_IN_PUBLISHED,
-                    member,
-                    &d.name,
-                    at,
-                    msg,
-                    fix,
-                ));
-            }
-        }
-        let v = &pkg.version;
-        let bad = if calver {
-            !(2000..=9999).contains(&v.major) || !(1..=12).contains(&v.minor)
-        } else {
-            false
+/// Wildcard, unbounded and pre-release requirements in a member's manifest.
+fn requirement_findings(
+    ctx: &ScanContext<'_>,
+    member: NodeIndex,
+    manifest: &Manifest,
+    out: &mut Vec<Finding>,
+) {
+    let pkg = ctx.graph.package(member);
+    for dep in &manifest.deps {
+        let Some((line, column, req)) = &dep.req_line else {
+            continue;
         };
-        if bad {
-            let at = manifest_version_location(manifest);
+        for (rule, why) in requirement_rules(req) {
+            let at = Location {
+                path: manifest.src.display.clone(),
+                line: *line,
+                column: *column,
+                label: format!("`{}` requirement", dep.key),
+            };
             let msg = format!(
-                "`{}` has version {v}, which is not calendar versioning (YYYY.MM.PATCH)",
-                pkg.name
+                "`{}` requires `{} = \"{req}\"`, which {why}",
+                pkg.name, dep.key
             );
-            out.push(finding(
-                ctx,
-                &INVALID_MEMBER_VERSION,
-                member,
-                "version",
-                at,
-                msg,
-                "use YYYY.MM.PATCH, e.g. 2026.11.0".into(),
-            ));
+            let fix = format!(
+                "use a caret requirement on a released version, e.g. `{} = \"1.2\"`",
+                dep.key
+            );
+            let subject = format!("{}:{}", dep.table, dep.key);
+            let f = ctx.member_finding(rule, member, &subject, at, msg);
+            out.push(with_fix(f, fix));
         }
     }
 }
 
+/// Path-only dependencies of a member that can be published.
+fn path_findings(
+    ctx: &ScanContext<'_>,
+    member: NodeIndex,
+    manifest: &Manifest,
+    out: &mut Vec<Finding>,
+) {
+    let pkg = ctx.graph.package(member);
+    if pkg.publish_disabled {
+        return;
+    }
+    for d in pkg
+        .declared
+        .iter()
+        .filter(|d| d.path.is_some() && d.req == "*" && d.kind != DepKind::Dev)
+    {
+        // A written `version` (even `*`) makes it publishable.
+        let Some(dep) = manifest.find(&d.name).filter(|m| m.req_line.is_none()) else {
+            continue;
+        };
+        let at = manifest.location(dep, &format!("path dependency `{}`", d.name));
+        let msg = format!(
+            "`{}` can be published but depends on `{}` by path only",
+            pkg.name, d.name
+        );
+        let fix = format!(
+            "add a version next to the path (`{} = {{ path = \"…\", version = \"…\" }}`), or set `publish = false`",
+            d.name
+        );
+        let f = ctx.member_finding(&PATH_IN_PUBLISHED, member, &d.name, at, msg);
+        out.push(with_fix(f, fix));
+    }
+}
+
+/// A member version that is not `YYYY.MM.PATCH`.
+fn calver_finding(
+    ctx: &ScanContext<'_>,
+    member: NodeIndex,
+    manifest: &Manifest,
+) -> Option<Finding> {
+    let pkg = ctx.graph.package(member);
+    let v = &pkg.version;
+    if (2000..=9999).contains(&v.major) && (1..=12).contains(&v.minor) {
+        return None;
+    }
+    let at = manifest_version_location(manifest);
+    let msg = format!(
+        "`{}` has version {v}, which is not calendar versioning (YYYY.MM.PATCH)",
+        pkg.name
+    );
+    let f = ctx.member_finding(&INVALID_MEMBER_VERSION, member, "version", at, msg);
+    Some(with_fix(f, "use YYYY.MM.PATCH, e.g. 2026.11.0".into()))
+}
+
 /// The `version = ...` line of `[package]`, else the file's first line.
-fn manifest_version_location(m: &crate::graph::manifest::Manifest) -> Location {
+fn manifest_version_location(m: &Manifest) -> Location {
     let line = m
         .src
         .text

@@ -3,10 +3,12 @@
 //! and the pinned toolchain is matched against the advisory database's
 //! `rust/` collection (std, cargo, rustdoc). Metadata mode only.
 
-use super::{Family, ScanContext};
-use crate::finding::{Finding, PackageRef};
+use super::{Check, Family, Needs, ScanContext};
+use crate::graph::toolchain::Toolchain;
 use crate::location::Location;
-use crate::policy::schema::{Field, Ty};
+use crate::model::{Finding, PackageRef, Rule};
+use crate::policy::reader::Reader;
+use crate::policy::schema::{Field, Looser, Ty};
 
 crate::rule!(
     BELOW_MINIMUM,
@@ -27,33 +29,63 @@ crate::rule!(
     "The pinned Rust toolchain is affected by an advisory in the `rust/` collection."
 );
 
-pub const FAMILY: Family = Family {
-    name: "toolchain",
-    policy: Some(Field::new(
-        "min-toolchain",
-        Ty::Str,
-        "lowest acceptable Rust version, e.g. \"1.85\" (toolchain-below-minimum)",
-    )),
-    check,
-};
+pub const FAMILY: Family = Family::new::<ToolchainFamily>("toolchain", RULES, TOP);
+
+const RULES: &[&Rule] = &[&BELOW_MINIMUM, &TOOLCHAIN_ADVISORY];
+
+/// The family's top-level policy fields.
+const TOP: &[Field] = &[Field::new(
+    "min-toolchain",
+    Ty::Str,
+    "lowest acceptable Rust version, e.g. \"1.85\" (toolchain-below-minimum)",
+)
+.looser(Looser::LowerVersion)];
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub min: Option<semver::Version>,
+}
+
+pub struct ToolchainFamily;
+
+impl Check for ToolchainFamily {
+    type Config = Config;
+
+    fn config(root: &Reader<'_>) -> Config {
+        Config {
+            min: root
+                .str("min-toolchain")
+                .and_then(crate::graph::toolchain::channel_version),
+        }
+    }
+
+    fn needs(_cfg: &Config) -> Needs {
+        Needs {
+            toolchain: true,
+            ..Needs::default()
+        }
+    }
+
+    fn check(ctx: &ScanContext<'_>, cfg: &Config, out: &mut Vec<Finding>) {
+        if let Some(tc) = &ctx.graph.toolchain {
+            pinned(ctx, cfg, tc, out);
+        }
+        if let Some(min) = &cfg.min {
+            members(ctx, min, out);
+        }
+    }
+}
 
 fn finding(
     ctx: &ScanContext<'_>,
-    rule: &'static crate::rules::Rule,
+    rule: &'static Rule,
     subject: &str,
     krate: &str,
     at: Location,
     message: String,
     fix: String,
 ) -> Finding {
-    let mut f = Finding::new(
-        rule,
-        &ctx.graph.workspace_key(),
-        krate,
-        subject,
-        message,
-        vec![at],
-    );
+    let mut f = Finding::new(rule, &ctx.workspace, krate, subject, message, vec![at]);
     f.package = (!krate.is_empty()).then(|| PackageRef {
         name: krate.to_string(),
         version: String::new(),
@@ -63,16 +95,10 @@ fn finding(
     f
 }
 
-fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
-    let g = ctx.graph;
-    let min = ctx
-        .policy
-        .tree
-        .get("min-toolchain")
-        .and_then(|n| n.as_str())
-        .and_then(crate::graph::toolchain::channel_version);
-    if let Some(tc) = &g.toolchain {
-        if let (Some(min), Some(v)) = (&min, &tc.version) {
+/// The pinned toolchain: below the minimum, or affected by an advisory.
+fn pinned(ctx: &ScanContext<'_>, cfg: &Config, tc: &Toolchain, out: &mut Vec<Finding>) {
+    {
+        if let (Some(min), Some(v)) = (&cfg.min, &tc.version) {
             if v < min {
                 let msg = format!(
                     "the pinned toolchain {} is below the minimum {min}",
@@ -114,13 +140,17 @@ fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
-    let Some(min) = min else { return };
+}
+
+/// Members whose `rust-version` is below the minimum.
+fn members(ctx: &ScanContext<'_>, min: &semver::Version, out: &mut Vec<Finding>) {
+    let g = ctx.graph;
     for (&member, manifest) in &g.manifests {
         let pkg = g.package(member);
         let Some(rv) = &pkg.rust_version else {
             continue;
         };
-        if rv < &min {
+        if rv < min {
             let line = manifest
                 .src
                 .text

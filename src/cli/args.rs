@@ -2,11 +2,23 @@
 //! shared workspace flags become a [`WorkspaceInput`].
 
 use crate::error::{Error, Result};
+use crate::graph::WorkspaceInput;
+use crate::graph::license_data::LicenseDataOption;
 use crate::graph::metadata::CargoOptions;
 use crate::report::Format;
-use crate::scan::WorkspaceInput;
+use crate::report::inventory::{InventoryBy, InventoryFormat};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+
+/// A parser for a library enum: its names as clap's possible values
+/// (listed in `--help`), then the enum's own `FromStr`.
+fn names<T>(names: &'static [&'static str]) -> impl TypedValueParser<Value = T>
+where
+    T: std::str::FromStr<Err = String> + Clone + Send + Sync + 'static,
+{
+    PossibleValuesParser::new(names).try_map(|s| s.parse::<T>())
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -136,8 +148,8 @@ pub struct WorkspaceArgs {
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
     /// Where lockfile mode takes license fields from: default (none) or cargo-cache.
-    #[arg(long, value_enum, value_name = "SOURCE", default_value = "default")]
-    pub license_data: crate::graph::license_data::LicenseDataOption,
+    #[arg(long, value_name = "SOURCE", default_value = "default", value_parser = names::<LicenseDataOption>(&LicenseDataOption::NAMES))]
+    pub license_data: LicenseDataOption,
 }
 
 #[derive(Debug, Args)]
@@ -148,7 +160,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DIR")]
     pub advisory_db: Option<PathBuf>,
     /// Report format on stdout.
-    #[arg(long, value_enum, default_value = "human")]
+    #[arg(long, default_value = "human", value_parser = names::<Format>(&Format::NAMES))]
     pub format: Format,
     /// Also write a report: FORMAT=PATH (repeatable), written atomically.
     #[arg(long, value_name = "FORMAT=PATH")]
@@ -187,11 +199,11 @@ pub struct LicensesArgs {
     #[command(flatten)]
     pub ws: WorkspaceArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: crate::report::inventory::InventoryFormat,
+    #[arg(long, default_value = "human", value_parser = names::<InventoryFormat>(&["human", "json", "csv"]))]
+    pub format: InventoryFormat,
     /// One table only: by crate (CSV's default) or by license.
-    #[arg(long, value_enum)]
-    pub by: Option<crate::report::inventory::InventoryBy>,
+    #[arg(long, value_parser = names::<InventoryBy>(&["crate", "license"]))]
+    pub by: Option<InventoryBy>,
     /// Write to FILE (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,

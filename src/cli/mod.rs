@@ -1,19 +1,22 @@
 //! Command-line interface shared by `depgate` and `cargo-depgate`: the
 //! dispatch from a parsed command (defined in `args.rs`) to the library.
 //! Reports go to stdout or `--output` files; logs and errors to stderr.
+//! [`exit_code`] is the one place an exit code is decided.
 
 use crate::date::Date;
-use crate::decide::{CliLevel, EXIT_ERROR, EXIT_FAIL, EXIT_PASS};
+use crate::decide::CliLevel;
 use crate::error::{Error, Result};
-use crate::finding::Level;
-use crate::report::{Format, RenderOptions, Report, render, write_atomic};
-use crate::scan::{Shared, load_workspace, scan};
+use crate::graph::Graph;
+use crate::model::{EXIT_ERROR, EXIT_PASS, Level, Verdict};
+use crate::pipeline::{Against, Inputs, Loaded};
+use crate::report::{Format, RenderOptions, render};
 use clap::{CommandFactory, FromArgMatches};
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 mod args;
+mod commands;
 pub use args::*;
 
 /// Runs depgate on `args` (including the program name) and returns the exit code.
@@ -37,17 +40,24 @@ pub fn main_with_args(args: Vec<OsString>) -> u8 {
         }
     };
     let levels = cli_levels(&matches);
-    let result = std::panic::catch_unwind(|| run(&cli, levels));
+    let result = std::panic::catch_unwind(|| run(&cli, levels)).unwrap_or_else(|_| {
+        Err(Error::Usage(
+            "internal error (a bug in depgate); no report was written".into(),
+        ))
+    });
+    if let Err(e) = &result {
+        report_error(e);
+    }
+    exit_code(&result)
+}
+
+/// The exit code contract: 0 passed (or a command that is not a gate
+/// succeeded), 1 the gate failed, 2 depgate could not check.
+pub fn exit_code(result: &Result<Option<Verdict>>) -> u8 {
     match result {
-        Ok(Ok(code)) => code,
-        Ok(Err(e)) => {
-            report_error(&e);
-            EXIT_ERROR
-        }
-        Err(_) => {
-            eprintln!("error: internal error (a bug in depgate); no report was written");
-            EXIT_ERROR
-        }
+        Err(e) => e.exit_code(),
+        Ok(Some(verdict)) => verdict.exit_code,
+        Ok(None) => EXIT_PASS,
     }
 }
 
@@ -78,13 +88,8 @@ fn cli_levels(matches: &clap::ArgMatches) -> Vec<CliLevel> {
     ] {
         if let (Some(idx), Some(vals)) = (sub.indices_of(id), sub.get_many::<String>(id)) {
             for (i, rule) in idx.zip(vals) {
-                flags.push((
-                    i,
-                    CliLevel {
-                        rule: rule.clone(),
-                        level,
-                    },
-                ));
+                let rule = rule.clone();
+                flags.push((i, CliLevel { rule, level }));
             }
         }
     }
@@ -92,41 +97,14 @@ fn cli_levels(matches: &clap::ArgMatches) -> Vec<CliLevel> {
     flags.into_iter().map(|(_, l)| l).collect()
 }
 
-fn run(cli: &Cli, levels: Vec<CliLevel>) -> Result<u8> {
+fn run(cli: &Cli, levels: Vec<CliLevel>) -> Result<Option<Verdict>> {
     match &cli.command {
-        Command::Check(args) => check(cli, args, levels),
-        Command::Licenses(args) => licenses(args),
-        Command::Policy(cmd) => crate::policy::show::run(cmd_policy(cmd), cli.verbose > 0),
-        Command::Db(cmd) => db_command(cmd),
-        Command::Rules => {
-            let mut out = String::new();
-            for r in crate::rules::ALL {
-                out.push_str(&format!(
-                    "{:<34} {:<5} {:<10} {}\n",
-                    r.id,
-                    r.default_level.as_str(),
-                    r.family,
-                    r.summary
-                ));
-            }
-            print_stdout(&out);
-            Ok(EXIT_PASS)
-        }
-        Command::Explain { rule } => match crate::rules::find(rule) {
-            Some(r) => {
-                print_stdout(r.page);
-                Ok(EXIT_PASS)
-            }
-            None => {
-                let ids: Vec<&str> = crate::rules::ALL.iter().map(|r| r.id).collect();
-                let hint = crate::policy::schema::did_you_mean(rule, &ids)
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                Err(Error::Usage(format!(
-                    "unknown rule `{rule}`{hint}; `depgate rules` lists them"
-                )))
-            }
-        },
+        Command::Check(args) => check(cli, args, &levels).map(Some),
+        Command::Licenses(args) => commands::licenses(args).map(|()| None),
+        Command::Policy(cmd) => commands::policy(cmd).map(|()| None),
+        Command::Db(cmd) => commands::db(cmd).map(|()| None),
+        Command::Rules => commands::rules().map(|()| None),
+        Command::Explain { rule } => commands::explain(rule).map(|()| None),
     }
 }
 
@@ -139,177 +117,76 @@ fn parse_today(today: Option<&str>) -> Result<Date> {
     }
 }
 
-fn db_command(cmd: &DbCommand) -> Result<u8> {
-    match cmd {
-        DbCommand::Info { advisory_db, today } => {
-            let db = crate::advisories::store::open(advisory_db.as_deref())?;
-            let r = crate::report::DbReport::new(&db, parse_today(today.as_deref())?);
-            print_stdout(&format!(
-                "source: {}{}\ncommit: {}\ndate: {}\nage: {} days\nadvisories: {}\nwarnings: {}\n",
-                r.kind,
-                r.path
-                    .as_deref()
-                    .map(|p| format!(" ({p})"))
-                    .unwrap_or_default(),
-                r.commit.as_deref().unwrap_or("unknown"),
-                r.date,
-                r.age_days,
-                r.advisories,
-                r.warnings.len(),
-            ));
-            Ok(EXIT_PASS)
-        }
-        DbCommand::Update { url } => {
-            let cache = crate::advisories::store::cache_dir()
-                .ok_or_else(|| Error::Usage("no cache directory: set DEPGATE_HOME".into()))?;
-            let db = crate::advisories::fetch::update(url, &cache, Date::today_utc())?;
-            print_stdout(&format!(
-                "updated {}: {} advisories\n",
-                cache.display(),
-                db.advisories.len()
-            ));
-            Ok(EXIT_PASS)
-        }
-        DbCommand::Snapshot { from, out } => {
-            let n = crate::advisories::store::write_snapshot(from, out)?;
-            eprintln!("wrote {n} advisories to {}", out.display());
-            Ok(EXIT_PASS)
-        }
+/// `depgate check`: load, run the pipeline, render, write.
+fn check(cli: &Cli, args: &CheckArgs, levels: &[CliLevel]) -> Result<Verdict> {
+    if let Some(bad) = levels
+        .iter()
+        .find(|c| crate::registry::find_rule(&c.rule).is_none())
+    {
+        return Err(crate::registry::unknown_rule(&bad.rule));
     }
-}
-
-fn cmd_policy(cmd: &PolicyCommand) -> crate::policy::show::Request {
-    match cmd {
-        PolicyCommand::Check { file } => crate::policy::show::Request::Check(file.clone()),
-        PolicyCommand::Show { policy } => crate::policy::show::Request::Show(policy.clone()),
-        PolicyCommand::Keys => crate::policy::show::Request::Keys,
-    }
-}
-
-fn check(cli: &Cli, args: &CheckArgs, levels: Vec<CliLevel>) -> Result<u8> {
-    crate::decide::validate_cli_levels(&levels)?;
-    let today = match &args.today {
-        Some(s) => Date::parse(s)
-            .ok_or_else(|| Error::Usage(format!("--today {s}: expected YYYY-MM-DD")))?,
-        None => Date::today_utc(),
-    };
+    let today = parse_today(args.today.as_deref())?;
     let outputs = parse_outputs(&args.output)?;
     let input = args.ws.input()?;
-    let graph = load_workspace(&input)?;
-    let policy = crate::policy::load(
-        args.ws.policy.as_deref(),
-        &graph.workspace_root,
-        graph.repo_root.as_deref(),
-    )?;
+    let graph = crate::graph::load(&input)?;
+    let loaded = Loaded::for_graph(args.ws.policy.as_deref(), &graph)?;
+    notes(cli, &graph, &loaded);
+    let db = crate::advisories::store::open(args.advisory_db.as_deref())?;
+    db.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(crate::decide::baseline::Baseline::load);
+    let baseline = baseline.transpose()?;
+    let against = match (&args.base_ref, &baseline) {
+        (Some(rev), _) => Against::BaseRef {
+            rev,
+            input: &input,
+            policy: args.ws.policy.as_deref(),
+        },
+        (None, Some(b)) => Against::Baseline(b),
+        (None, None) => Against::Nothing,
+    };
+    let fail_on = args.fail_on.as_deref().and_then(Level::parse);
+    let inputs = Inputs {
+        loaded: &loaded,
+        db: Some(&db),
+        today,
+        cli: levels,
+        fail_on,
+    };
+    let assessment = crate::pipeline::run(&inputs, &graph, against)?;
+    assessment.notes.iter().for_each(|n| eprintln!("{n}"));
+    let opts = RenderOptions {
+        color: false,
+        verbose: cli.verbose > 0,
+        sarif_category: args.sarif_category.as_deref(),
+        gitlab_schema_version: args.gitlab_schema_version.as_deref(),
+    };
+    for (format, path) in &outputs {
+        crate::atomic::write(path, render(&assessment, *format, opts).as_bytes())?;
+    }
+    if !(cli.quiet && args.format == Format::Human) {
+        let color = use_color(cli.color);
+        print_stdout(&render(
+            &assessment,
+            args.format,
+            RenderOptions { color, ..opts },
+        ));
+    }
+    Ok(assessment.verdict)
+}
+
+/// What `-v` and the license-data source tell on stderr.
+fn notes(cli: &Cli, graph: &Graph, loaded: &Loaded) {
     if cli.verbose > 0 {
         eprintln!(
             "depgate: {} packages; policy {}",
             graph.graph.node_count(),
-            policy.layers.join(" <- ")
+            loaded.policy.layers.join(" <- ")
         );
     }
-    note_license_data(&graph.license_data);
-    let fail_on = args.fail_on.as_deref().and_then(Level::parse);
-    let db = crate::advisories::store::open(args.advisory_db.as_deref())?;
-    for w in &db.warnings {
-        eprintln!("warning: {w}");
-    }
-    let wants_index = policy.advisories.yanked.is_some()
-        || policy
-            .tree
-            .at(&["maintenance", "max-release-age"])
-            .is_some();
-    let index = wants_index.then(|| {
-        let names = graph
-            .packages()
-            .filter(|(_, p)| p.source.is_crates_io())
-            .map(|(_, p)| p.name.as_str());
-        let home = crate::advisories::index_cache::cargo_home().unwrap_or_default();
-        crate::advisories::index_cache::load(&home, names)
-    });
-    if let Some(ix) = &index {
-        if !ix.missing.is_empty() {
-            let list: Vec<&str> = ix.missing.iter().map(String::as_str).collect();
-            eprintln!(
-                "warning: {} crates are not in the local cargo index cache, so whether they are yanked, and when they were released, is unknown: {}",
-                list.len(),
-                list.join(", ")
-            );
-        }
-    }
-    let mut baseline = match &args.baseline {
-        Some(p) => Some(crate::decide::baseline::Baseline::load(p)?),
-        None => None,
-    };
-    let mut weakened = Vec::new();
-    // What every scan of this run shares; the base-ref scan uses it as is.
-    let common = Shared {
-        baseline: None,
-        extra: &[],
-        policy: &policy,
-        db: Some(&db),
-        index: index.as_ref(),
-        today,
-        cli: &levels,
-        fail_on,
-    };
-    if let Some(rev) = &args.base_ref {
-        let repo = graph.repo_root.clone().ok_or_else(|| {
-            Error::Usage("--base-ref needs the workspace to be inside a git repository".into())
-        })?;
-        let (base, base_policy) = crate::base_ref::base_findings(
-            &repo,
-            rev,
-            &input,
-            args.ws.policy.as_deref(),
-            &graph.workspace_root,
-            &common,
-        )?;
-        weakened = crate::decide::weakened::compare(&base_policy, &policy, &graph.workspace_key());
-        baseline = Some(base);
-    }
-    let shared = Shared {
-        extra: &weakened,
-        baseline: baseline.as_ref(),
-        ..common
-    };
-    let mut outcome = scan(&graph, &shared);
-    let passed = outcome.passed;
-    let resolved = std::mem::take(&mut outcome.resolved);
-    let mut report = Report::new(&graph, &policy, outcome, today);
-    report.resolved = baseline.is_some().then_some(resolved);
-    report.advisory_db = Some(crate::report::DbReport::new(&db, today));
-    let color = use_color(cli.color);
-    for (format, path) in &outputs {
-        let text = render(
-            &report,
-            *format,
-            RenderOptions {
-                color: false,
-                verbose: cli.verbose > 0,
-                sarif_category: args.sarif_category.as_deref(),
-                gitlab_schema_version: args.gitlab_schema_version.as_deref(),
-            },
-        );
-        write_atomic(path, text.as_bytes())?;
-    }
-    if !(cli.quiet && args.format == Format::Human) {
-        print_stdout(&render(
-            &report,
-            args.format,
-            RenderOptions {
-                color,
-                verbose: cli.verbose > 0,
-                sarif_category: args.sarif_category.as_deref(),
-                gitlab_schema_version: args.gitlab_schema_version.as_deref(),
-            },
-        ));
-    }
-    Ok(if passed { EXIT_PASS } else { EXIT_FAIL })
-}
-
-/// Says on stderr which crates the cargo registry cache gave licenses for.
-fn note_license_data(data: &crate::graph::license_data::LicenseData) {
+    let data = &graph.license_data;
     if data.source == "cargo-cache" {
         eprintln!(
             "note: license data from the local cargo registry cache: {} crates found ({}), {} missing ({})",
@@ -319,24 +196,6 @@ fn note_license_data(data: &crate::graph::license_data::LicenseData) {
             data.missing.join(", ")
         );
     }
-}
-
-/// `depgate licenses`: the inventory, to stdout or `--output`.
-fn licenses(args: &LicensesArgs) -> Result<u8> {
-    let graph = load_workspace(&args.ws.input()?)?;
-    let policy = crate::policy::load(
-        args.ws.policy.as_deref(),
-        &graph.workspace_root,
-        graph.repo_root.as_deref(),
-    )?;
-    note_license_data(&graph.license_data);
-    let inv = crate::checks::licenses::inventory::build(&graph, &policy);
-    let text = crate::report::inventory::render(&inv, args.format, args.by);
-    match &args.output {
-        Some(path) => write_atomic(path, text.as_bytes())?,
-        None => print_stdout(&text),
-    }
-    Ok(EXIT_PASS)
 }
 
 fn parse_outputs(specs: &[String]) -> Result<Vec<(Format, PathBuf)>> {

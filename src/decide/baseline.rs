@@ -1,43 +1,26 @@
 //! Diff-only gating against a baseline: a previous `depgate.report/v1`
-//! JSON report (`--baseline FILE`). Findings are matched by fingerprint:
-//! `new` ones fail the gate as usual, `existing` ones only when their kind
-//! is listed in `[diff] fail-existing` (by default a vulnerability past
-//! its patch deadline, `sla-overdue`, and `waiver-expired`: without them a
+//! JSON report (`--baseline FILE`), or the findings at a base revision
+//! (`--base-ref`). Findings are matched by fingerprint: `new` ones fail
+//! the gate as usual, `existing` ones only when their kind is listed in
+//! `[diff] fail-existing` (by default a vulnerability past its patch
+//! deadline, `sla-overdue`, and `waiver-expired`: without them a
 //! pull-request gate could never enforce a deadline). Baseline findings
 //! that are gone are reported as `resolved`.
 
 use crate::error::{Error, Result};
-use crate::finding::Finding;
+use crate::model::{Diff, Finding, Resolved, SCHEMA};
 use crate::policy::schema::{Field, Ty};
-use crate::policy::tree::Node;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-pub const POLICY: Field = Field::new(
-    "diff",
-    Ty::Table(FIELDS),
-    "diff-only gating against --baseline",
-);
-
-const FIELDS: &[Field] = &[Field::new(
+/// `[diff]` keys.
+pub const FIELDS: &[Field] = &[Field::new(
     "fail-existing",
     Ty::StrList,
     "kinds of existing findings that still fail: `sla-overdue`, `waiver-expired`, or rule ids",
-)];
-
-/// The default `[diff] fail-existing`.
-pub const DEFAULT_FAIL_EXISTING: [&str; 2] = ["sla-overdue", "waiver-expired"];
-
-/// A finding from the baseline, as much as a `resolved` entry shows.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Resolved {
-    pub rule: String,
-    #[serde(default)]
-    pub package: Option<serde_json::Value>,
-    pub message: String,
-    pub fingerprint: String,
-}
+)
+.looser(super::FAIL_EXISTING_LOOSER)];
 
 #[derive(Debug, Clone, Default)]
 pub struct Baseline {
@@ -62,60 +45,46 @@ impl Baseline {
                 format!("not a depgate JSON report: {e}"),
             )
         })?;
-        if report.schema != crate::report::SCHEMA {
+        if report.schema != SCHEMA {
             return Err(Error::input(
                 path.display().to_string(),
                 (1, 1),
                 "schema",
                 format!(
-                    "unsupported report schema `{}` (expected {})",
-                    report.schema,
-                    crate::report::SCHEMA
+                    "unsupported report schema `{}` (expected {SCHEMA})",
+                    report.schema
                 ),
             ));
         }
-        Ok(Baseline {
-            findings: report
-                .findings
+        Ok(Baseline::of(report.findings))
+    }
+
+    /// A baseline of these findings.
+    pub fn of(findings: impl IntoIterator<Item = Resolved>) -> Baseline {
+        Baseline {
+            findings: findings
                 .into_iter()
                 .map(|f| (f.fingerprint.clone(), f))
                 .collect(),
-        })
+        }
     }
-}
 
-/// `new` or `existing`.
-pub fn status(baseline: &Baseline, f: &Finding) -> &'static str {
-    if baseline.findings.contains_key(&f.fingerprint) {
-        "existing"
-    } else {
-        "new"
+    /// `new` or `existing`.
+    pub fn status(&self, f: &Finding) -> Diff {
+        if self.findings.contains_key(&f.fingerprint) {
+            Diff::Existing
+        } else {
+            Diff::New
+        }
     }
-}
 
-/// Whether an existing finding still fails, by `[diff] fail-existing`.
-pub fn fails_when_existing(tree: &Node, f: &Finding) -> bool {
-    let configured = tree.at(&["diff", "fail-existing"]).map(Node::str_list);
-    let kinds: Vec<String> = configured.unwrap_or_else(|| {
-        DEFAULT_FAIL_EXISTING
-            .iter()
-            .map(|s| s.to_string())
+    /// Baseline findings that this run no longer has.
+    pub fn resolved(&self, findings: &[Finding]) -> Vec<Resolved> {
+        let now: BTreeSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
+        self.findings
+            .values()
+            .filter(|r| !now.contains(r.fingerprint.as_str()))
+            .cloned()
             .collect()
-    });
-    kinds.iter().any(|k| match k.as_str() {
-        "sla-overdue" => f.properties.contains_key("days_overdue"),
-        rule => rule == f.rule,
-    })
-}
-
-/// Baseline findings that this run no longer has.
-pub fn resolved(baseline: &Baseline, findings: &[Finding]) -> Vec<Resolved> {
-    let now: std::collections::BTreeSet<&str> =
-        findings.iter().map(|f| f.fingerprint.as_str()).collect();
-    baseline
-        .findings
-        .values()
-        .filter(|r| !now.contains(r.fingerprint.as_str()))
-        .cloned()
-        .collect()
+    }
 }

@@ -8,111 +8,113 @@
 //! 5. waivers mark matching findings `waived` (see [`waivers`]).
 //!
 //! Then `allow` findings are dropped (and counted), and the gate fails when
-//! any finding is at or above `fail-on`. [`exit_code`] maps the outcome, or
-//! an error, to the documented exit code.
+//! any finding is at or above `fail-on`. The decide stage's own policy
+//! keys and rules are declared here, beside the families'.
 
 pub mod baseline;
+mod config;
 pub mod waivers;
 pub mod weakened;
 
+pub use config::{CliLevel, Config, ExposureCaps};
+
 use crate::date::Date;
-use crate::error::{Error, Result};
-use crate::finding::{Finding, Level, LevelSource};
-use crate::policy::Policy;
-use serde::Serialize;
-use std::collections::BTreeMap;
+use crate::model::{Counts, Diff, Finding, Level, LevelSource, Resolved, Rule, WaiverId};
+use crate::policy::schema::{EXPOSURE_FIELDS, Field, Looser, Ty, Unset};
 
-/// Exit code: the gate passed.
-pub const EXIT_PASS: u8 = 0;
-/// Exit code: the gate failed.
-pub const EXIT_FAIL: u8 = 1;
-/// Exit code: depgate could not check (bad input, bad policy, internal error).
-pub const EXIT_ERROR: u8 = 2;
+/// The decide stage's rules.
+pub const RULES: &[&Rule] = &[
+    &waivers::EXPIRED,
+    &waivers::UNUSED,
+    &weakened::POLICY_WEAKENED,
+];
 
-/// A `-D/-W/-A RULE` flag.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CliLevel {
-    pub rule: String,
-    pub level: Level,
-}
+/// The decide stage's policy keys.
+pub const FIELDS: &[Field] = &[
+    Field::new(
+        "fail-on",
+        Ty::OneOf(&["warn", "deny"]),
+        "which levels fail the gate (CLI --fail-on wins)",
+    )
+    .option_default("deny"),
+    Field::new(
+        "exposure",
+        Ty::Table(EXPOSURE_FIELDS),
+        "level caps by exposure, for every family",
+    ),
+    Field::new(
+        "levels",
+        Ty::RuleLevels,
+        "rule id = level, replacing the family's level outright",
+    ),
+    crate::policy::waivers::FIELD,
+    crate::policy::waivers::REQUIRE_APPROVAL,
+    Field::new(
+        "diff",
+        Ty::Table(baseline::FIELDS),
+        "diff-only gating against --baseline",
+    ),
+];
 
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Counts {
-    pub deny: usize,
-    pub warn: usize,
-    pub info: usize,
-    /// Findings accepted by a waiver (any level); they do not fail the gate.
-    pub waived: usize,
-    /// Findings at `allow`, by rule: not reported, only counted.
-    pub allowed: BTreeMap<String, usize>,
-}
+/// The default `[diff] fail-existing`.
+pub const DEFAULT_FAIL_EXISTING: &[&str] = &["sla-overdue", "waiver-expired"];
 
+/// The `[diff] fail-existing` field's strictness: a kind removed is looser.
+pub(crate) const FAIL_EXISTING_LOOSER: Looser = Looser::Removed {
+    label: "fail-existing kind",
+    unset: Unset::Default(DEFAULT_FAIL_EXISTING),
+};
+
+/// The decide stage's result for one workspace.
 #[derive(Debug, Clone)]
 pub struct Outcome {
     /// Reported findings (level above `allow`), sorted.
     pub findings: Vec<Finding>,
-    /// With `--baseline`: baseline findings that are gone.
-    pub resolved: Vec<baseline::Resolved>,
+    /// With a baseline: baseline findings that are gone.
+    pub resolved: Vec<Resolved>,
     pub counts: Counts,
     pub fail_on: Level,
     pub passed: bool,
 }
 
-/// Checks that every `-D/-W/-A` names a known rule.
-pub fn validate_cli_levels(cli: &[CliLevel]) -> Result<()> {
-    let ids: Vec<&str> = crate::rules::ALL.iter().map(|r| r.id).collect();
-    for c in cli {
-        if crate::rules::find(&c.rule).is_none() {
-            let hint = crate::policy::schema::did_you_mean(&c.rule, &ids)
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
-            return Err(Error::Usage(format!(
-                "unknown rule id `{}`{hint}; `depgate rules` lists them",
-                c.rule
-            )));
-        }
-    }
-    Ok(())
+/// What the decide stage needs besides the findings.
+pub struct DecideInput<'a> {
+    pub config: &'a Config,
+    pub cli: &'a [CliLevel],
+    /// `--fail-on`, over the policy's.
+    pub fail_on: Option<Level>,
+    pub today: Date,
+    /// Repository-relative workspace path, for waiver-finding fingerprints.
+    pub workspace: &'a str,
+    /// Diff-only gating (see [`baseline`]).
+    pub baseline: Option<&'a baseline::Baseline>,
 }
 
 /// Applies the precedence chain to one finding.
-pub fn final_level(f: &Finding, policy: &Policy, cli: &[CliLevel]) -> (Level, LevelSource) {
+pub fn final_level(f: &Finding, config: &Config, cli: &[CliLevel]) -> (Level, LevelSource) {
     let (mut level, mut source) = (f.level, f.level_source);
-    let family = crate::rules::find(f.rule).map_or("", |r| r.family);
-    if let Some(cap) = policy.exposure_cap(family, f.exposure) {
+    if let Some(cap) = config.exposure_cap(f.rule.family, f.exposure) {
         if cap < level {
             (level, source) = (cap, LevelSource::ExposureCap);
         }
     }
-    if let Some(&l) = policy.levels.get(f.rule) {
+    if let Some(&l) = config.levels.get(f.rule.id) {
         (level, source) = (l, LevelSource::PolicyLevels);
     }
-    if let Some(c) = cli.iter().rev().find(|c| c.rule == f.rule) {
+    if let Some(c) = cli.iter().rev().find(|c| c.rule == f.rule.id) {
         (level, source) = (c.level, LevelSource::Cli);
     }
     (level, source)
 }
 
-/// What the decide stage needs besides the findings.
-pub struct DecideInput<'a> {
-    pub policy: &'a Policy,
-    pub cli: &'a [CliLevel],
-    pub fail_on: Option<Level>,
-    pub today: Date,
-    /// Repository-relative workspace path, for waiver-finding fingerprints.
-    pub workspace: &'a str,
-    /// `--baseline`: only new findings fail (see [`baseline`]).
-    pub baseline: Option<&'a baseline::Baseline>,
-}
-
 pub fn decide(mut findings: Vec<Finding>, input: &DecideInput<'_>) -> Outcome {
-    let policy = input.policy;
-    let fail_on = input.fail_on.unwrap_or(policy.fail_on);
-    waivers::apply(&mut findings, &policy.waivers, input.today, input.workspace);
+    let config = input.config;
+    let fail_on = input.fail_on.unwrap_or(config.fail_on);
+    waivers::apply(&mut findings, &config.waivers, input.today, input.workspace);
     let mut counts = Counts::default();
     let mut kept = Vec::with_capacity(findings.len());
     for mut f in findings {
-        (f.level, f.level_source) = final_level(&f, policy, input.cli);
+        (f.level, f.level_source) = final_level(&f, config, input.cli);
         if f.waived.is_some() && f.level > Level::Allow {
             counts.waived += 1;
             kept.push(f);
@@ -120,7 +122,7 @@ pub fn decide(mut findings: Vec<Finding>, input: &DecideInput<'_>) -> Outcome {
         }
         match f.level {
             Level::Allow => {
-                *counts.allowed.entry(f.rule.to_string()).or_default() += 1;
+                *counts.allowed.entry(f.rule.id.to_string()).or_default() += 1;
                 continue;
             }
             Level::Deny => counts.deny += 1,
@@ -133,12 +135,12 @@ pub fn decide(mut findings: Vec<Finding>, input: &DecideInput<'_>) -> Outcome {
     let mut resolved = Vec::new();
     if let Some(b) = input.baseline {
         for f in &mut kept {
-            f.diff = Some(baseline::status(b, f));
+            f.diff = Some(b.status(f));
         }
-        resolved = baseline::resolved(b, &kept);
+        resolved = b.resolved(&kept);
     }
     let gating = |f: &Finding| match f.diff {
-        Some("existing") => baseline::fails_when_existing(&policy.tree, f),
+        Some(Diff::Existing) => config.fails_when_existing(f),
         _ => true,
     };
     let passed = !kept
@@ -153,12 +155,7 @@ pub fn decide(mut findings: Vec<Finding>, input: &DecideInput<'_>) -> Outcome {
     }
 }
 
-/// The exit code contract: 0 passed, 1 failed, 2 could not check. An
-/// error always wins over a failed gate.
-pub fn exit_code<T>(result: &Result<T>, passed: impl Fn(&T) -> bool) -> u8 {
-    match result {
-        Err(_) => EXIT_ERROR,
-        Ok(v) if passed(v) => EXIT_PASS,
-        Ok(_) => EXIT_FAIL,
-    }
+/// The waiver id of position `i` in the policy's waiver list.
+pub(crate) fn waiver_id(i: usize) -> WaiverId {
+    WaiverId(u32::try_from(i).unwrap_or(u32::MAX))
 }

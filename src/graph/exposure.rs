@@ -8,30 +8,9 @@
 use super::{DepKind, Graph};
 use petgraph::Direction;
 use petgraph::visit::EdgeRef;
-use serde::Serialize;
 use std::collections::VecDeque;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Exposure {
-    Normal,
-    BuildOnly,
-    DevOnly,
-    InactiveTarget,
-    Unknown,
-}
-
-impl Exposure {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Exposure::Normal => "normal",
-            Exposure::BuildOnly => "build-only",
-            Exposure::DevOnly => "dev-only",
-            Exposure::InactiveTarget => "inactive-target",
-            Exposure::Unknown => "unknown",
-        }
-    }
-}
+pub use crate::model::Exposure;
 
 /// Rank of an edge: the least restrictive of its declarations.
 fn edge_rank(decls: &[super::DepDecl]) -> Exposure {

@@ -7,12 +7,12 @@
 //! The report lists which crates were found, so a result never depends
 //! silently on one machine's cache.
 
-use super::{Graph, Mode};
-use serde::Serialize;
+use super::Graph;
+pub use crate::model::LicenseData;
 use std::path::{Path, PathBuf};
 
 /// `--license-data`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum LicenseDataOption {
     /// What the mode gives: metadata has license fields, a Cargo.lock has none.
     #[default]
@@ -21,27 +21,17 @@ pub enum LicenseDataOption {
     CargoCache,
 }
 
-/// The report's account of license data.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct LicenseData {
-    /// `metadata`, `none` (a Cargo.lock alone) or `cargo-cache`.
-    pub source: &'static str,
-    /// With `cargo-cache`: `name version` of the packages found, sorted.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub found: Vec<String>,
-    /// With `cargo-cache`: `name version` of the packages not found, sorted.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub missing: Vec<String>,
+impl LicenseDataOption {
+    pub const NAMES: [&'static str; 2] = ["default", "cargo-cache"];
 }
 
-impl LicenseData {
-    pub fn for_mode(mode: Mode) -> LicenseData {
-        LicenseData {
-            source: match mode {
-                Mode::Metadata => "metadata",
-                Mode::LockfileOnly => "none",
-            },
-            ..LicenseData::default()
+impl std::str::FromStr for LicenseDataOption {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "default" => Ok(LicenseDataOption::Default),
+            "cargo-cache" => Ok(LicenseDataOption::CargoCache),
+            _ => Err(format!("expected one of: {}", Self::NAMES.join(", "))),
         }
     }
 }

@@ -83,15 +83,7 @@ pub fn parse(src: &SourceText) -> Result<Lockfile> {
 
 /// The full TOML parser: any layout, and every syntax error's place.
 fn parse_toml(src: &SourceText) -> Result<RawLock> {
-    toml::from_str(&src.text).map_err(|e| {
-        let at = e.span().map_or((1, 1), |s| src.line_col(s.start));
-        Error::input(
-            &src.display,
-            at,
-            "",
-            format!("invalid TOML: {}", e.message()),
-        )
-    })
+    toml::from_str(&src.text).map_err(|e| Error::toml(src, e.span(), e.message()))
 }
 
 /// Semantic stage shared by both readers: versions, duplicates, checksums,

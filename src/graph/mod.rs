@@ -5,6 +5,7 @@
 
 pub mod exposure;
 pub mod license_data;
+pub mod load;
 pub mod lockfile;
 pub mod lockfile_fast;
 pub mod manifest;
@@ -20,7 +21,8 @@ use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
 
-pub use exposure::Exposure;
+pub use crate::model::{Exposure, Mode};
+pub use load::{WorkspaceInput, load};
 pub use source::{GitReference, Source};
 
 /// How a dependency edge is declared.
@@ -83,14 +85,6 @@ pub struct DeclaredDep {
     pub target: Option<String>,
     pub path: Option<PathBuf>,
     pub source: Option<String>,
-}
-
-/// Which loader built the graph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Mode {
-    Metadata,
-    LockfileOnly,
 }
 
 #[derive(Debug)]
@@ -253,4 +247,21 @@ pub fn find_repo_root(start: &std::path::Path) -> Option<PathBuf> {
         .ancestors()
         .find(|dir| dir.join(".git").exists())
         .map(|d| d.to_path_buf())
+}
+
+/// `$CARGO_HOME`, else `~/.cargo`.
+pub fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+}
+
+/// Cargo's compatibility class: major, or minor for 0.x, or patch for 0.0.x.
+pub fn compat_class(v: &semver::Version) -> (u64, u64, u64) {
+    match (v.major, v.minor) {
+        (0, 0) => (0, 0, v.patch),
+        (0, m) => (0, m, 0),
+        (m, _) => (m, 0, 0),
+    }
 }

@@ -16,8 +16,9 @@ impl Platforms {
     pub fn new(triples: &[String]) -> Result<Platforms> {
         let mut targets = Vec::new();
         for t in triples {
-            let info = get_builtin_target_by_triple(t).ok_or_else(|| {
-                Error::Usage(format!("--target {t}: unknown target triple (depgate knows rustc {}'s built-in targets)", cfg_expr::targets::rustc_version()))
+            let info = get_builtin_target_by_triple(t).ok_or_else(|| Error::UnknownTarget {
+                triple: t.clone(),
+                rustc: cfg_expr::targets::rustc_version().to_string(),
             })?;
             targets.push((info, t.clone()));
         }

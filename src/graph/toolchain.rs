@@ -52,15 +52,8 @@ pub fn parse(src: &SourceText) -> Result<Toolchain> {
             location: src.location(0..0, "toolchain channel"),
         });
     }
-    let table = toml::de::DeTable::parse(&src.text).map_err(|e| {
-        let at = e.span().map_or((1, 1), |s| src.line_col(s.start));
-        Error::input(
-            &src.display,
-            at,
-            "",
-            format!("invalid TOML: {}", e.message()),
-        )
-    })?;
+    let table =
+        toml::de::DeTable::parse(&src.text).map_err(|e| Error::toml(src, e.span(), e.message()))?;
     let channel = table
         .get_ref()
         .get("toolchain")

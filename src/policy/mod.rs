@@ -1,23 +1,25 @@
-//! Policy: discovery, `extends` layering, validation, typed access.
+//! Policy: discovery, `extends` layering, validation.
 //!
-//! Loading is parse → merge → validate → type. Every file is parsed into a
+//! Loading is parse → merge → validate. Every file is parsed into a
 //! spanned tree ([`tree`]); `extends` layers are merged under the file that
-//! names them; the merged tree is validated against the schema
-//! ([`schema`]), collecting every problem with its place; only then is the
-//! typed [`Policy`] built, which cannot fail.
+//! names them; the merged tree is validated against the [`Schema`] it is
+//! handed ([`validate`]), collecting every problem with its place. The
+//! policy imports no family and no stage: the registry assembles the
+//! schema from their declarations, and each family reads its typed
+//! configuration through a [`reader::Reader`] once the policy is valid.
 
+pub mod reader;
 pub mod schema;
 pub mod show;
 pub mod tree;
+pub mod validate;
+pub mod waivers;
 
 use crate::error::{Error, InputProblem, Result};
-use crate::finding::Level;
-use crate::graph::Exposure;
 use crate::location::SourceText;
 use schema::{Field, Ty};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use tree::{Node, Origin, Value};
+use tree::{Node, Origin};
 
 /// Presets shipped in `policies/`, embedded in the binary.
 pub const PRESETS: &[(&str, &str)] = &[
@@ -33,67 +35,19 @@ pub const PRESETS: &[(&str, &str)] = &[
 /// File names looked for, in order, in each directory while walking up.
 pub const DISCOVERY_NAMES: [&str; 3] = ["depgate.toml", ".depgate.toml", ".cargo/depgate.toml"];
 
-/// Top-level schema: core keys plus one table per check family.
-pub fn root_fields() -> Vec<Field> {
-    let mut fields = vec![
-        Field::new(
-            "extends",
-            Ty::StrList,
-            "policies layered under this one: paths relative to this file, or preset:NAME",
-        ),
-        Field::new(
-            "fail-on",
-            Ty::OneOf(&["deny", "warn"]),
-            "which levels fail the gate (CLI --fail-on wins)",
-        ),
-        Field::new(
-            "exposure",
-            Ty::Table(schema::EXPOSURE_FIELDS),
-            "level caps by exposure, for every family",
-        ),
-        Field::new(
-            "levels",
-            Ty::RuleLevels,
-            "rule id = level, replacing the family's level outright",
-        ),
-        crate::decide::waivers::POLICY,
-        crate::decide::waivers::REQUIRE_APPROVAL,
-        crate::decide::baseline::POLICY,
-    ];
-    fields.extend(crate::checks::policy_fields());
-    fields
-}
+/// The policy's own key: the layers it is merged over.
+pub const EXTENDS: Field = Field::new(
+    "extends",
+    Ty::StrList,
+    "policies layered under this one: paths relative to this file, or preset:NAME",
+);
 
-/// Level caps by exposure.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExposureCaps {
-    pub dev_only: Option<Level>,
-    pub build_only: Option<Level>,
-    pub inactive_target: Option<Level>,
-}
-
-impl ExposureCaps {
-    pub fn from_node(node: Option<&Node>) -> ExposureCaps {
-        let level = |k: &str| {
-            node.and_then(|n| n.get(k))
-                .and_then(|v| v.as_str())
-                .and_then(Level::parse)
-        };
-        ExposureCaps {
-            dev_only: level("dev-only"),
-            build_only: level("build-only"),
-            inactive_target: level("inactive-target"),
-        }
-    }
-
-    pub fn cap(&self, exposure: Exposure) -> Option<Level> {
-        match exposure {
-            Exposure::DevOnly => self.dev_only,
-            Exposure::BuildOnly => self.build_only,
-            Exposure::InactiveTarget => self.inactive_target,
-            Exposure::Normal | Exposure::Unknown => None,
-        }
-    }
+/// What a policy is validated against: every top-level field, and the
+/// rule ids that `[levels]` and waivers may name.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    pub fields: Vec<Field>,
+    pub rules: Vec<&'static str>,
 }
 
 /// The effective, validated policy.
@@ -103,29 +57,8 @@ pub struct Policy {
     pub tree: Node,
     /// Layers in merge order (base first); the last is the policy itself.
     pub layers: Vec<String>,
-    pub fail_on: Level,
-    pub exposure: ExposureCaps,
-    pub levels: BTreeMap<String, Level>,
-    pub sources: crate::checks::sources::Config,
-    pub bans: crate::checks::bans::Config,
-    pub advisories: crate::checks::advisories::Config,
-    pub duplicates: crate::checks::duplicates::Config,
-    pub waivers: Vec<crate::decide::waivers::Waiver>,
     /// Texts of the policy files (for quoting lines in reports).
     pub texts: Vec<SourceText>,
-}
-
-impl Policy {
-    /// The family's own `exposure` override, else the shared table.
-    pub fn exposure_cap(&self, family: &str, exposure: Exposure) -> Option<Level> {
-        let own = ExposureCaps::from_node(self.tree.at(&[family, "exposure"]));
-        own.cap(exposure).or_else(|| self.exposure.cap(exposure))
-    }
-
-    /// The built-in default policy (`policies/default.toml`).
-    pub fn builtin_default() -> Result<Policy> {
-        load_layers(Layer::Preset("default"))
-    }
 }
 
 /// Loads `explicit`, or the policy discovered from `workspace_root`, or the
@@ -134,14 +67,20 @@ pub fn load(
     explicit: Option<&Path>,
     workspace_root: &Path,
     repo_root: Option<&Path>,
+    schema: &Schema,
 ) -> Result<Policy> {
     match explicit
         .map(Path::to_path_buf)
         .or_else(|| discover(workspace_root))
     {
-        Some(path) => load_layers(Layer::File(path, repo_root.map(Path::to_path_buf))),
-        None => Policy::builtin_default(),
+        Some(path) => load_layers(Layer::File(path, repo_root.map(Path::to_path_buf)), schema),
+        None => builtin_default(schema),
     }
+}
+
+/// The built-in default policy (`policies/default.toml`).
+pub fn builtin_default(schema: &Schema) -> Result<Policy> {
+    load_layers(Layer::Preset("default"), schema)
 }
 
 /// Walks up from `start` to the repository root (the first directory with
@@ -167,51 +106,38 @@ enum Layer {
     File(PathBuf, Option<PathBuf>),
 }
 
-fn load_layers(top: Layer) -> Result<Policy> {
-    let mut layers = Vec::new();
-    let tree = load_layer(&top, &mut Vec::new(), &mut layers, None)?;
-    let texts = layers;
-    let layers: Vec<String> = texts.iter().map(|t| t.display.clone()).collect();
-    let rule_ids: Vec<&str> = crate::rules::ALL.iter().map(|r| r.id).collect();
-    let mut v = schema::Validator {
-        known_rules: &rule_ids,
+fn load_layers(top: Layer, schema: &Schema) -> Result<Policy> {
+    let mut texts = Vec::new();
+    let tree = load_layer(&top, &mut Vec::new(), &mut texts, None)?;
+    validated(tree, texts, schema)
+}
+
+/// Validates a merged tree; every problem is collected.
+fn validated(tree: Node, texts: Vec<SourceText>, schema: &Schema) -> Result<Policy> {
+    let mut v = validate::Validator {
+        known_rules: &schema.rules,
         problems: Vec::new(),
     };
-    v.table(&tree, &root_fields(), "");
-    crate::decide::waivers::validate(&tree, &mut v.problems);
+    let mut fields = vec![EXTENDS];
+    fields.extend(schema.fields.iter().copied());
+    v.table(&tree, &fields, "");
+    waivers::validate(&tree, &mut v.problems);
     if !v.problems.is_empty() {
         v.problems.sort();
         v.problems.dedup();
         return Err(Error::Input(v.problems));
     }
-    Ok(typed(tree, layers, texts))
-}
-
-fn typed(tree: Node, layers: Vec<String>, texts: Vec<SourceText>) -> Policy {
-    let levels = match tree.get("levels").map(|n| &n.value) {
-        Some(Value::Table(map)) => map
-            .iter()
-            .filter_map(|(k, e)| Some((k.clone(), Level::parse(e.node.as_str()?)?)))
-            .collect(),
-        _ => BTreeMap::new(),
-    };
-    Policy {
-        fail_on: tree
-            .get("fail-on")
-            .and_then(Node::as_str)
-            .and_then(Level::parse)
-            .unwrap_or(Level::Deny),
-        exposure: ExposureCaps::from_node(tree.get("exposure")),
-        levels,
-        sources: crate::checks::sources::Config::from_tree(&tree),
-        bans: crate::checks::bans::Config::from_tree(&tree),
-        advisories: crate::checks::advisories::Config::from_tree(&tree),
-        duplicates: crate::checks::duplicates::Config::from_tree(&tree),
-        waivers: crate::decide::waivers::from_tree(&tree),
-        layers,
+    Ok(Policy {
+        layers: texts.iter().map(|t| t.display.clone()).collect(),
         texts,
         tree,
-    }
+    })
+}
+
+/// A policy from one text with no `extends` of files (tests, examples).
+pub fn from_text(src: SourceText, schema: &Schema) -> Result<Policy> {
+    let tree = tree::parse(&src)?;
+    validated(tree, vec![src], schema)
 }
 
 /// Loads one layer and, first, the layers it extends. `stack` holds the
@@ -334,15 +260,25 @@ fn problem(at: &Origin, key: &str, message: String) -> Error {
 }
 
 /// Loads a policy file (for `depgate policy check FILE`).
-pub fn load_file(path: &Path) -> Result<Policy> {
-    let repo = path.parent().and_then(crate::graph::find_repo_root);
-    load_layers(Layer::File(path.to_path_buf(), repo))
+pub fn load_file(path: &Path, schema: &Schema) -> Result<Policy> {
+    let repo = path
+        .parent()
+        .and_then(|d| d.ancestors().find(|a| a.join(".git").exists()))
+        .map(Path::to_path_buf);
+    load_layers(Layer::File(path.to_path_buf(), repo), schema)
 }
 
 /// Loads a preset by name.
-pub fn load_preset(name: &str) -> Result<Policy> {
+pub fn load_preset(name: &str, schema: &Schema) -> Result<Policy> {
     match PRESETS.iter().find(|(n, _)| *n == name) {
-        Some((n, _)) => load_layers(Layer::Preset(n)),
-        None => Err(Error::Usage(format!("unknown preset `{name}`"))),
+        Some((n, _)) => load_layers(Layer::Preset(n), schema),
+        None => {
+            let names: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
+            Err(Error::Usage(format!(
+                "unknown preset `{name}`{} (presets: {})",
+                crate::model::hint(name, &names),
+                names.join(", ")
+            )))
+        }
     }
 }

@@ -1,41 +1,15 @@
-//! `depgate policy check` and `depgate policy show`: validate a policy, or
-//! print the effective merged policy as TOML with the origin (file:line) of
+//! The texts of `depgate policy check`, `show` and `keys`: a validated
+//! policy's layers, or the effective merged policy as TOML with the origin (file:line) of
 //! every value, so layered `extends` setups can be audited.
 
+use super::Policy;
+use super::schema::{Field, key_reference};
 use super::tree::{Node, Value};
-use super::{Policy, discover, load_file};
-use crate::decide::EXIT_PASS;
-use crate::error::Result;
 use std::fmt::Write;
-use std::path::PathBuf;
 
-pub enum Request {
-    Check(Option<PathBuf>),
-    Show(Option<PathBuf>),
-    Keys,
-}
-
-fn load(file: Option<PathBuf>) -> Result<Policy> {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    match file.or_else(|| discover(&cwd)) {
-        Some(path) => load_file(&path),
-        None => Policy::builtin_default(),
-    }
-}
-
-pub fn run(req: Request, _verbose: bool) -> Result<u8> {
-    match req {
-        Request::Check(file) => {
-            let p = load(file)?;
-            crate::cli::print_stdout(&format!("policy ok: {}\n", p.layers.join(" <- ")));
-        }
-        Request::Show(file) => {
-            let p = load(file)?;
-            crate::cli::print_stdout(&show(&p));
-        }
-        Request::Keys => crate::cli::print_stdout(&keys_table()),
-    }
-    Ok(EXIT_PASS)
+/// What `depgate policy check` prints for a valid policy.
+pub fn check_line(policy: &Policy) -> String {
+    format!("policy ok: {}\n", policy.layers.join(" <- "))
 }
 
 /// The merged policy as TOML, each value annotated with its origin.
@@ -124,9 +98,9 @@ fn inline(node: &Node) -> String {
 }
 
 /// Every policy key as a Markdown table (the README's policy reference).
-pub fn keys_table() -> String {
+pub fn keys_table(fields: &[Field]) -> String {
     let mut rows = Vec::new();
-    super::schema::key_reference(&super::root_fields(), "", &mut rows);
+    key_reference(fields, "", &mut rows);
     let mut out = String::from("| key | type | meaning |\n|---|---|---|\n");
     for (key, ty, doc) in rows {
         let _ = writeln!(out, "| `{key}` | {ty} | {doc} |");

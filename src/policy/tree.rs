@@ -111,15 +111,7 @@ impl Node {
 
 /// Parses a policy file into a tree; TOML syntax errors name line and column.
 pub fn parse(src: &SourceText) -> Result<Node> {
-    let table = DeTable::parse(&src.text).map_err(|e| {
-        let at = e.span().map_or((1, 1), |s| src.line_col(s.start));
-        Error::input(
-            &src.display,
-            at,
-            "",
-            format!("invalid TOML: {}", e.message()),
-        )
-    })?;
+    let table = DeTable::parse(&src.text).map_err(|e| Error::toml(src, e.span(), e.message()))?;
     let origin = origin(src, 0);
     Ok(Node {
         value: table_value(src, table.get_ref()),

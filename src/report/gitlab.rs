@@ -2,8 +2,7 @@
 //! of issues that GitLab shows in merge requests on every tier. Waived
 //! findings are left out; the fingerprint is the core fingerprint.
 
-use super::Report;
-use crate::finding::Level;
+use crate::model::{AdvisoryFacts, Assessment as Report, Finding, Level, Severity};
 use serde_json::{Value, json};
 
 fn severity(level: Level) -> &'static str {
@@ -31,7 +30,7 @@ pub fn codequality(report: &Report) -> String {
             json!({
                 "type": "issue",
                 "description": description,
-                "check_name": f.rule,
+                "check_name": f.rule.id,
                 "fingerprint": f.fingerprint,
                 "severity": severity(f.level),
                 "categories": ["Security"],
@@ -50,31 +49,25 @@ pub fn codequality(report: &Report) -> String {
 /// The default GitLab dependency-scanning schema version.
 pub const DEFAULT_SCHEMA_VERSION: &str = "15.1.5";
 
-fn gitlab_severity(f: &crate::finding::Finding) -> &'static str {
-    if f.rule != "advisory-vulnerability" {
+fn gitlab_severity(f: &Finding) -> &'static str {
+    if !f.facts.advisory.as_ref().is_some_and(|a| a.vulnerability) {
         return "Info";
     }
-    match f.properties.get("severity").and_then(Value::as_str) {
-        Some("critical") => "Critical",
-        Some("high") => "High",
-        Some("medium") => "Medium",
-        Some("low") | Some("none") => "Low",
-        _ => "Unknown",
+    match f.facts.cvss.map(|(_, s)| s) {
+        Some(Severity::Critical) => "Critical",
+        Some(Severity::High) => "High",
+        Some(Severity::Medium) => "Medium",
+        Some(Severity::Low | Severity::None) => "Low",
+        None => "Unknown",
     }
 }
 
-fn identifiers(advisory: &Value) -> Vec<Value> {
+fn identifiers(advisory: Option<&AdvisoryFacts>) -> Vec<Value> {
     let mut ids = Vec::new();
-    if let Some(id) = advisory.get("id").and_then(Value::as_str) {
-        ids.push(json!({ "type": "rustsec", "name": id, "value": id, "url": format!("https://rustsec.org/advisories/{id}") }));
-    }
-    for alias in advisory
-        .get("aliases")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-    {
+    let Some(a) = advisory else { return ids };
+    let id = &a.id;
+    ids.push(json!({ "type": "rustsec", "name": id, "value": id, "url": format!("https://rustsec.org/advisories/{id}") }));
+    for alias in &a.aliases {
         let (kind, url) = if alias.starts_with("CVE-") {
             ("cve", format!("https://www.cve.org/CVERecord?id={alias}"))
         } else if alias.starts_with("GHSA-") {
@@ -106,20 +99,18 @@ pub fn dependency_scanning(report: &Report, schema_version: Option<&str>) -> Str
     let vulnerabilities: Vec<Value> = report
         .findings
         .iter()
-        .filter(|f| {
-            f.rule.starts_with("advisory-") && f.rule != "advisory-db-stale" && f.waived.is_none()
-        })
+        .filter(|f| f.rule.family == "advisories" && f.waived.is_none())
         .filter_map(|f| {
             let pkg = f.package.as_ref()?;
-            let advisory = f.properties.get("advisory").cloned().unwrap_or(Value::Null);
-            let mut ids = identifiers(&advisory);
+            let advisory = f.facts.advisory.as_deref();
+            let mut ids = identifiers(advisory);
             if ids.is_empty() {
-                ids.push(json!({ "type": "depgate", "name": f.rule, "value": f.rule }));
+                ids.push(json!({ "type": "depgate", "name": f.rule.id, "value": f.rule.id }));
             }
-            let id = crate::finding::fingerprint(f.rule, &f.fingerprint, &pkg.name, &pkg.version);
+            let id = crate::model::fingerprint(f.rule.id, &f.fingerprint, &pkg.name, &pkg.version);
             let mut v = json!({
                 "id": id,
-                "name": advisory.get("title").and_then(Value::as_str).unwrap_or(&f.message),
+                "name": advisory.map_or(f.message.as_str(), |a| a.title.as_str()),
                 "description": f.message,
                 "severity": gitlab_severity(f),
                 "solution": f.fix.clone().unwrap_or_default(),
@@ -129,7 +120,7 @@ pub fn dependency_scanning(report: &Report, schema_version: Option<&str>) -> Str
                     "dependency": { "package": { "name": pkg.name }, "version": pkg.version },
                 },
             });
-            if let Some(url) = advisory.get("url").and_then(Value::as_str) {
+            if let Some(url) = advisory.and_then(|a| a.url.as_deref()) {
                 v["links"] = json!([{ "url": url }]);
             }
             Some(v)

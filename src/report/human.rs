@@ -2,8 +2,8 @@
 //! level and rule id, the quoted Cargo.lock/Cargo.toml lines, the inverse
 //! path, the fix and a pointer to `depgate explain`, then a summary line.
 
-use super::{RenderOptions, Report};
-use crate::finding::{Finding, Level};
+use super::RenderOptions;
+use crate::model::{Assessment as Report, Diff, Exposure, Finding, Level};
 use std::fmt::Write;
 
 struct Paint {
@@ -43,20 +43,15 @@ pub fn render(report: &Report, opts: RenderOptions<'_>) -> String {
 fn finding(out: &mut String, report: &Report, f: &Finding, paint: &Paint) {
     let tag = match (f.waived.is_some(), f.diff) {
         (true, _) => " (waived)",
-        (false, Some(d)) => {
-            if d == "new" {
-                " (new)"
-            } else {
-                " (existing)"
-            }
-        }
+        (false, Some(Diff::New)) => " (new)",
+        (false, Some(Diff::Existing)) => " (existing)",
         _ => "",
     };
     let _ = writeln!(
         out,
         "{}[{}]{tag}: {}",
         paint.level(f.level),
-        paint.wrap("1", f.rule),
+        paint.wrap("1", f.rule.id),
         paint.wrap("1", &f.message)
     );
     let gutter = f
@@ -93,13 +88,10 @@ fn finding(out: &mut String, report: &Report, f: &Finding, paint: &Paint) {
     for path in &f.paths {
         let _ = writeln!(out, "{pad} = path: {path}");
     }
-    if !matches!(
-        f.exposure,
-        crate::graph::Exposure::Normal | crate::graph::Exposure::Unknown
-    ) {
+    if !matches!(f.exposure, Exposure::Normal | Exposure::Unknown) {
         let _ = writeln!(out, "{pad} = exposure: {}", f.exposure.as_str());
     }
-    if let Some(w) = &f.waived {
+    if let Some(w) = report.waiver_of(f) {
         let _ = writeln!(
             out,
             "{pad} = waived until {} ({}): {}",
@@ -109,7 +101,7 @@ fn finding(out: &mut String, report: &Report, f: &Finding, paint: &Paint) {
     if let Some(fix) = &f.fix {
         let _ = writeln!(out, "{pad} = {}: {fix}", paint.wrap("1;32", "fix"));
     }
-    let _ = writeln!(out, "{pad} = see: depgate explain {}\n", f.rule);
+    let _ = writeln!(out, "{pad} = see: depgate explain {}\n", f.rule.id);
 }
 
 fn summary(out: &mut String, report: &Report, paint: &Paint, verbose: bool) {
@@ -129,17 +121,14 @@ fn summary(out: &mut String, report: &Report, paint: &Paint, verbose: bool) {
         s.waived,
         report.verdict.fail_on.as_str(),
         report.workspace.packages,
-        match report.workspace.mode {
-            crate::graph::Mode::Metadata => "metadata",
-            crate::graph::Mode::LockfileOnly => "lockfile-only",
-        },
+        report.workspace.mode.as_str(),
         report.policy.last().map_or("-", String::as_str),
     );
     if let Some(resolved) = &report.resolved {
         let new = report
             .findings
             .iter()
-            .filter(|f| f.diff == Some("new"))
+            .filter(|f| f.diff == Some(Diff::New))
             .count();
         let existing = report.findings.len() - new;
         let _ = writeln!(
@@ -152,17 +141,7 @@ fn summary(out: &mut String, report: &Report, paint: &Paint, verbose: bool) {
         }
     }
     if let Some(db) = &report.advisory_db {
-        let _ = writeln!(
-            out,
-            "advisory db: {} {} ({}, {} days old, {} advisories)",
-            db.kind,
-            db.commit
-                .as_deref()
-                .map_or("", |c| c.get(..12).unwrap_or(c)),
-            db.date,
-            db.age_days,
-            db.advisories
-        );
+        let _ = writeln!(out, "advisory db: {}", super::db_line(db));
     }
     if verbose {
         for (rule, n) in &s.allowed {

@@ -1,22 +1,45 @@
 //! Renderers for the license inventory (`depgate licenses`): human text,
 //! JSON (`depgate.licenses/v1`) and CSV (RFC 4180), by crate or by license.
 
-use crate::checks::licenses::inventory::Inventory;
+use crate::model::inventory::Inventory;
 use std::fmt::Write;
 
 /// `--format` of `depgate licenses`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InventoryFormat {
     Human,
     Json,
     Csv,
 }
 
+impl std::str::FromStr for InventoryFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "human" => Ok(InventoryFormat::Human),
+            "json" => Ok(InventoryFormat::Json),
+            "csv" => Ok(InventoryFormat::Csv),
+            _ => Err("expected one of: human, json, csv".into()),
+        }
+    }
+}
+
 /// `--by`: which table CSV holds, and which table human text shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InventoryBy {
     Crate,
     License,
+}
+
+impl std::str::FromStr for InventoryBy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "crate" => Ok(InventoryBy::Crate),
+            "license" => Ok(InventoryBy::License),
+            _ => Err("expected one of: crate, license".into()),
+        }
+    }
 }
 
 pub fn render(inv: &Inventory, format: InventoryFormat, by: Option<InventoryBy>) -> String {

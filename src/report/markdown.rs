@@ -3,8 +3,7 @@
 //! waivers (flagging those that expire within 30 days), and counts by
 //! rule. Kept under GitHub's 1 MiB summary limit by truncating the table.
 
-use super::Report;
-use crate::finding::{Finding, Level};
+use crate::model::{Assessment as Report, Finding, Level};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -28,7 +27,7 @@ fn row(f: &Finding) -> String {
     format!(
         "| {} | `{}` | {} | {} | {} | {} |\n",
         f.level.as_str(),
-        f.rule,
+        f.rule.id,
         pkg,
         cell(&f.message),
         cell(f.fix.as_deref().unwrap_or("-")),
@@ -38,12 +37,19 @@ fn row(f: &Finding) -> String {
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
+    header(&mut out, report);
+    failing(&mut out, report);
+    waivers(&mut out, report);
+    by_rule(&mut out, report);
+    out
+}
+
+fn header(out: &mut String, report: &Report) {
     let s = &report.summary;
-    let icon = if report.verdict.passed { "✅" } else { "❌" };
-    let verdict = if report.verdict.passed {
-        "passed"
+    let (icon, verdict) = if report.verdict.passed {
+        ("✅", "passed")
     } else {
-        "failed"
+        ("❌", "failed")
     };
     let _ = writeln!(out, "## {icon} depgate: gate {verdict}\n");
     let _ = writeln!(
@@ -59,78 +65,80 @@ pub fn render(report: &Report) -> String {
         report.policy.last().map_or("-", String::as_str),
     );
     if let Some(db) = &report.advisory_db {
-        let _ = writeln!(
-            out,
-            "Advisory DB: {} {} ({}, {} days old, {} advisories)\n",
-            db.kind,
-            db.commit
-                .as_deref()
-                .map_or("", |c| c.get(..12).unwrap_or(c)),
-            db.date,
-            db.age_days,
-            db.advisories
-        );
+        let _ = writeln!(out, "Advisory DB: {}\n", super::db_line(db));
     }
+}
+
+/// The failing findings, truncated to stay under GitHub's limit.
+fn failing(out: &mut String, report: &Report) {
     let failing: Vec<&Finding> = report
         .findings
         .iter()
         .filter(|f| f.waived.is_none() && f.level >= report.verdict.fail_on)
         .collect();
-    if !failing.is_empty() {
+    if failing.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "### Failing findings\n\n| level | rule | package | problem | fix | where |\n|---|---|---|---|---|---|"
+    );
+    let mut shown = 0;
+    for f in &failing {
+        let r = row(f);
+        if out.len() + r.len() > MAX_BYTES {
+            break;
+        }
+        out.push_str(&r);
+        shown += 1;
+    }
+    if shown < failing.len() {
         let _ = writeln!(
             out,
-            "### Failing findings\n\n| level | rule | package | problem | fix | where |\n|---|---|---|---|---|---|"
+            "\n_{} more failing findings are in the JSON report._",
+            failing.len() - shown
         );
-        let mut shown = 0;
-        for f in &failing {
-            let r = row(f);
-            if out.len() + r.len() > MAX_BYTES {
-                break;
-            }
-            out.push_str(&r);
-            shown += 1;
-        }
-        if shown < failing.len() {
-            let _ = writeln!(
-                out,
-                "\n_{} more failing findings are in the JSON report._",
-                failing.len() - shown
-            );
-        }
-        out.push('\n');
     }
-    let waived: Vec<&Finding> = report
+    out.push('\n');
+}
+
+/// Waived findings, flagging waivers that expire soon.
+fn waivers(out: &mut String, report: &Report) {
+    let waived: Vec<_> = report
         .findings
         .iter()
-        .filter(|f| f.waived.is_some())
+        .filter_map(|f| Some((f, report.waiver_of(f)?)))
         .collect();
-    if !waived.is_empty() {
+    if waived.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "### Waivers\n\n| rule | package | reason | expires |\n|---|---|---|---|"
+    );
+    for (f, w) in waived {
+        let left = w.expires.days() - report.today.days();
+        let soon = if left <= EXPIRING_DAYS {
+            format!(" ⚠️ in {left} days")
+        } else {
+            String::new()
+        };
+        let pkg = f
+            .package
+            .as_ref()
+            .map_or("-".to_string(), |p| format!("`{} {}`", p.name, p.version));
         let _ = writeln!(
             out,
-            "### Waivers\n\n| rule | package | reason | expires |\n|---|---|---|---|"
+            "| `{}` | {pkg} | {} | {}{soon} |",
+            f.rule.id,
+            cell(&w.reason),
+            w.expires
         );
-        for f in waived {
-            let Some(w) = &f.waived else { continue };
-            let left = w.expires.days() - report.today.days();
-            let soon = if left <= EXPIRING_DAYS {
-                format!(" ⚠️ in {left} days")
-            } else {
-                String::new()
-            };
-            let pkg = f
-                .package
-                .as_ref()
-                .map_or("-".to_string(), |p| format!("`{} {}`", p.name, p.version));
-            let _ = writeln!(
-                out,
-                "| `{}` | {pkg} | {} | {}{soon} |",
-                f.rule,
-                cell(&w.reason),
-                w.expires
-            );
-        }
-        out.push('\n');
     }
+    out.push('\n');
+}
+
+fn by_rule(out: &mut String, report: &Report) {
     let mut by_rule: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
     for f in &report.findings {
         let slot = match f.level {
@@ -138,17 +146,17 @@ pub fn render(report: &Report) -> String {
             Level::Warn => 1,
             _ => 2,
         };
-        by_rule.entry(f.rule).or_default()[slot] += 1;
+        by_rule.entry(f.rule.id).or_default()[slot] += 1;
     }
-    if !by_rule.is_empty() {
-        let _ = writeln!(
-            out,
-            "### Findings by rule\n\n| rule | deny | warn | info |\n|---|---|---|---|"
-        );
-        for (rule, [d, w, i]) in by_rule {
-            let _ = writeln!(out, "| `{rule}` | {d} | {w} | {i} |");
-        }
-        out.push('\n');
+    if by_rule.is_empty() {
+        return;
     }
-    out
+    let _ = writeln!(
+        out,
+        "### Findings by rule\n\n| rule | deny | warn | info |\n|---|---|---|---|"
+    );
+    for (rule, [d, w, i]) in by_rule {
+        let _ = writeln!(out, "| `{rule}` | {d} | {w} | {i} |");
+    }
+    out.push('\n');
 }

@@ -4,10 +4,8 @@
 //! fingerprint as `primaryLocationLineHash`, and waivers as suppressions.
 //! GitHub's limit of 25,000 results per run is enforced with a warning.
 
-use super::Report;
-use crate::finding::{Finding, Level};
 use crate::location::Location;
-use crate::rules::Rule;
+use crate::model::{Assessment as Report, Finding, Level, Rule, Waiver};
 use serde_json::{Value, json};
 
 pub const MAX_RESULTS: usize = 25_000;
@@ -72,14 +70,19 @@ fn location(loc: &Location) -> Option<Value> {
     }))
 }
 
-fn result(f: &Finding, rule_index: usize, fallback: Option<&str>) -> Value {
+fn result(
+    f: &Finding,
+    rule_index: usize,
+    fallback: Option<&str>,
+    waiver: Option<&Waiver>,
+) -> Value {
     let mut text = f.message.clone();
     if let Some(fix) = &f.fix {
         text.push_str(&format!(". Fix: {fix}"));
     }
     let mut locs = f.locations.iter().filter_map(location);
     let mut r = json!({
-        "ruleId": f.rule,
+        "ruleId": f.rule.id,
         "ruleIndex": rule_index,
         "level": sarif_level(f.level),
         "message": { "text": text },
@@ -120,26 +123,26 @@ fn result(f: &Finding, rule_index: usize, fallback: Option<&str>) -> Value {
         r["properties"][k] = v.clone();
     }
     // The CVSS base score of a vulnerability, as GitHub's string form.
-    if let Some(score) = f.properties.get("cvss_score").and_then(Value::as_f64) {
+    if let Some((score, _)) = f.facts.cvss {
         r["properties"]["security-severity"] = json!(format!("{score:.1}"));
     }
-    if let Some(w) = &f.waived {
+    if let Some(w) = waiver {
         r["suppressions"] = json!([{ "kind": "external", "status": "accepted", "justification": format!("{} (until {})", w.reason, w.expires) }]);
     }
     r
 }
 
 pub fn render(report: &Report, category: Option<&str>) -> String {
-    let rules = crate::rules::ALL;
+    let rules = report.rules;
     let mut results: Vec<Value> = report
         .findings
         .iter()
         .map(|f| {
-            result(
-                f,
-                rules.iter().position(|r| r.id == f.rule).unwrap_or(0),
-                report.workspace.lockfile.as_deref(),
-            )
+            // Every finding's rule is in the registry: the assessment
+            // lists them all.
+            let index = rules.iter().position(|r| *r == f.rule).unwrap_or(0);
+            let lockfile = report.workspace.lockfile.as_deref();
+            result(f, index, lockfile, report.waiver_of(f))
         })
         .collect();
     let mut notifications = Vec::new();

@@ -2,31 +2,42 @@
 //! check reads. The schema validates every SPDX id, expression and digest
 //! when the policy loads, so the typed form never sees a bad one.
 
-use crate::finding::Level;
-use crate::policy::schema::{EXPOSURE_FIELDS, Field, Ty};
-use crate::policy::tree::{Node, Origin, Value};
+use crate::model::Level;
+use crate::policy::reader::Reader;
+use crate::policy::schema::{EXPOSURE, Field, Looser, Ty, Unset};
+use crate::policy::tree::Origin;
 
 pub const FIELDS: &[Field] = &[
     Field::new(
         "allow",
         Ty::SpdxList,
         "allowed SPDX licenses, e.g. \"MIT\"; without it every license not refused is allowed",
-    ),
+    )
+    .looser(Looser::Added {
+        label: "allowed license",
+        unset: Unset::Unrestricted,
+    }),
     Field::new(
         "deny",
         Ty::SpdxList,
         "denied SPDX licenses (win over allow and exceptions)",
-    ),
+    )
+    .looser(Looser::Removed {
+        label: "denied license",
+        unset: Unset::Empty,
+    }),
     Field::new(
         "unknown",
         Ty::OneOf(&["deny", "warn"]),
         "level of license-unknown (default deny)",
-    ),
+    )
+    .option_default("deny"),
     Field::new(
         "deny-copyleft",
-        Ty::OneOf(&["strong", "weak", "none"]),
+        Ty::OneOf(&["weak", "strong", "none"]),
         "deny strong copyleft, or weak and strong (curated table in policies/copyleft.toml)",
-    ),
+    )
+    .option_default("none"),
     Field::new(
         "require-osi-approved",
         Ty::Bool,
@@ -46,41 +57,53 @@ pub const FIELDS: &[Field] = &[
         "exceptions",
         Ty::Tables(EXCEPTION_FIELDS),
         "extra allowed licenses for one crate",
-    ),
+    )
+    .looser(Looser::Added {
+        label: "license exception",
+        unset: Unset::Empty,
+    }),
     Field::new(
         "clarify",
         Ty::Tables(CLARIFY_FIELDS),
         "the license expression of a crate whose metadata is missing or wrong, pinned to its license files",
-    ),
-    Field::new(
-        "exposure",
-        Ty::Table(EXPOSURE_FIELDS),
-        "exposure caps for this family",
-    ),
+    )
+    .looser(Looser::Added {
+        label: "clarification",
+        unset: Unset::Empty,
+    }),
+    EXPOSURE,
 ];
 
 const EXCEPTION_FIELDS: &[Field] = &[
-    Field::required("crate", Ty::Str, "crate name"),
+    Field::required("crate", Ty::Str, "crate name").key_part(),
     Field::new(
         "versions",
         Ty::VersionReq,
         "versions it applies to (default: all)",
+    )
+    .key_part(),
+    Field::required("allow", Ty::SpdxList, "licenses allowed for this crate").looser(
+        Looser::Added {
+            label: "license allowed by the exception",
+            unset: Unset::Empty,
+        },
     ),
-    Field::required("allow", Ty::SpdxList, "licenses allowed for this crate"),
 ];
 
 const CLARIFY_FIELDS: &[Field] = &[
-    Field::required("crate", Ty::Str, "crate name"),
+    Field::required("crate", Ty::Str, "crate name").key_part(),
     Field::new(
         "versions",
         Ty::VersionReq,
         "versions it applies to (default: all)",
-    ),
+    )
+    .key_part(),
     Field::required(
         "expression",
         Ty::SpdxExpr,
         "the SPDX expression to use instead of the crate's `license` field",
-    ),
+    )
+    .key_part(),
     Field::required(
         "license-files",
         Ty::Tables(FILE_FIELDS),
@@ -148,83 +171,68 @@ pub struct LicensePolicy {
     pub clarify: Vec<Clarify>,
 }
 
-fn entries(node: Option<&Node>) -> Vec<Entry> {
-    node.map_or(&[][..], Node::as_array)
-        .iter()
-        .filter_map(|n| {
-            let text = n.as_str()?.to_string();
-            let licensee = spdx::Licensee::parse(&text).ok()?;
+fn entries(items: Vec<(&str, &Origin)>) -> Vec<Entry> {
+    items
+        .into_iter()
+        .filter_map(|(text, origin)| {
             Some(Entry {
-                text,
-                licensee,
-                origin: n.origin.clone(),
+                text: text.to_string(),
+                licensee: spdx::Licensee::parse(text).ok()?,
+                origin: origin.clone(),
             })
         })
         .collect()
 }
 
-fn versions(e: &Node) -> Option<semver::VersionReq> {
-    e.get("versions")
-        .and_then(Node::as_str)
-        .and_then(|v| semver::VersionReq::parse(v).ok())
+fn origin(r: &Reader<'_>) -> Origin {
+    r.origin().cloned().unwrap_or(Origin {
+        file: String::new(),
+        line: 1,
+        column: 1,
+    })
 }
 
 impl LicensePolicy {
     /// The typed table, or `None` when the policy has no `[licenses]`.
-    pub fn from_policy(policy: &crate::policy::Policy) -> Option<LicensePolicy> {
-        let table = policy.tree.get("licenses")?;
-        let flag = |k: &str| matches!(table.get(k).map(|n| &n.value), Some(Value::Bool(true)));
-        let tables = |k: &str| table.get(k).map_or(&[][..], Node::as_array);
-        let exceptions = tables("exceptions")
+    pub fn read(root: &Reader<'_>) -> Option<LicensePolicy> {
+        let present = root.has("licenses");
+        let t = root.table("licenses");
+        let exceptions = t
+            .tables("exceptions")
             .iter()
             .filter_map(|e| {
                 Some(Exception {
-                    krate: e.get("crate")?.as_str()?.to_string(),
-                    versions: versions(e),
-                    allow: entries(e.get("allow")),
-                    origin: e.origin.clone(),
+                    krate: e.str("crate")?.to_string(),
+                    versions: e.version_req("versions"),
+                    allow: entries(e.items("allow")),
+                    origin: origin(e),
                 })
             })
             .collect();
-        let clarify = tables("clarify")
+        let clarify = t
+            .tables("clarify")
             .iter()
-            .filter_map(|e| {
-                let files = e
-                    .get("license-files")
-                    .map_or(&[][..], Node::as_array)
-                    .iter()
-                    .filter_map(|f| {
-                        let path = f.get("path")?.as_str()?.to_string();
-                        Some((path, f.get("sha256")?.as_str()?.to_ascii_lowercase()))
-                    })
-                    .collect();
-                Some(Clarify {
-                    krate: e.get("crate")?.as_str()?.to_string(),
-                    versions: versions(e),
-                    expression: e.get("expression")?.as_str()?.to_string(),
-                    files,
-                    origin: e.origin.clone(),
-                })
-            })
+            .filter_map(clarification)
             .collect();
-        Some(LicensePolicy {
-            allow: table.get("allow").map(|n| entries(Some(n))),
-            deny: entries(table.get("deny")),
-            unknown: match table.get("unknown").and_then(Node::as_str) {
+        let policy = LicensePolicy {
+            allow: t.node("allow").map(|_| entries(t.items("allow"))),
+            deny: entries(t.items("deny")),
+            unknown: match t.option("unknown") {
                 Some("warn") => Level::Warn,
                 _ => Level::Deny,
             },
-            copyleft: match table.get("deny-copyleft").and_then(Node::as_str) {
+            copyleft: match t.option("deny-copyleft") {
                 Some("strong") => Copyleft::Strong,
                 Some("weak") => Copyleft::Weak,
                 _ => Copyleft::None,
             },
-            osi: flag("require-osi-approved"),
-            fsf: flag("require-fsf-free"),
-            include_unpublished: flag("include-unpublished"),
+            osi: t.flag("require-osi-approved"),
+            fsf: t.flag("require-fsf-free"),
+            include_unpublished: t.flag("include-unpublished"),
             exceptions,
             clarify,
-        })
+        };
+        present.then_some(policy)
     }
 
     /// No `[licenses]` table: every valid expression is allowed.
@@ -253,6 +261,24 @@ impl LicensePolicy {
             || self.fsf
             || self.unknown == Level::Deny
     }
+}
+
+fn clarification(e: &Reader<'_>) -> Option<Clarify> {
+    let files = e
+        .tables("license-files")
+        .iter()
+        .filter_map(|f| {
+            let path = f.str("path")?.to_string();
+            Some((path, f.str("sha256")?.to_ascii_lowercase()))
+        })
+        .collect();
+    Some(Clarify {
+        krate: e.str("crate")?.to_string(),
+        versions: e.version_req("versions"),
+        expression: e.str("expression")?.to_string(),
+        files,
+        origin: origin(e),
+    })
 }
 
 /// Whether `entry` applies to version `v` of crate `name`.

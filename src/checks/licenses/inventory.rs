@@ -1,61 +1,20 @@
 //! The license inventory behind `depgate licenses`: every package with the
 //! expression it is judged by, where that came from and its verdict under
-//! the policy, and every license with the packages that use it. Data only;
-//! `crate::report::inventory` renders it.
+//! the policy, and every license with the packages that use it, as the
+//! model's [`Inventory`]; the report module renders it.
 
 use super::config::LicensePolicy;
 use super::resolve::{self, Origin, Parsed};
 use super::{eval, skipped};
 use crate::graph::Graph;
-use crate::graph::license_data::LicenseData;
-use serde::Serialize;
+use crate::model::inventory::{CrateRow, INVENTORY_SCHEMA, Inventory, LicenseRow};
 use std::collections::BTreeMap;
 
-pub const SCHEMA: &str = "depgate.licenses/v1";
-
-#[derive(Debug, Clone, Serialize)]
-pub struct CrateRow {
-    pub name: String,
-    pub version: String,
-    pub source: String,
-    /// The expression judged (a clarification's, else the `license` field).
-    pub license: Option<String>,
-    /// `manifest`, `cargo-cache`, `clarify` or `none`.
-    pub license_source: &'static str,
-    /// The license requirements of the expression, e.g. `MIT`, `Apache-2.0 WITH LLVM-exception`.
-    pub licenses: Vec<String>,
-    /// `allowed`, `rejected`, `unknown`, `invalid` or `skipped` (unpublished member).
-    pub status: &'static str,
-    /// Why it is rejected, unknown or invalid.
-    pub reason: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct LicenseRow {
-    pub license: String,
-    /// `name version` of the packages whose expression names it.
-    pub crates: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Inventory {
-    pub schema: &'static str,
-    /// Workspace root relative to the repository root.
-    pub workspace: String,
-    /// Policy layers in merge order.
-    pub policy: Vec<String>,
-    /// Whether the policy has a `[licenses]` table; without one every
-    /// valid expression is `allowed`.
-    pub policy_has_licenses: bool,
-    pub license_data: LicenseData,
-    pub crates: Vec<CrateRow>,
-    pub licenses: Vec<LicenseRow>,
-}
-
-pub fn build(g: &Graph, policy: &crate::policy::Policy) -> Inventory {
-    let lp = LicensePolicy::from_policy(policy);
+/// The inventory of `g` under the `[licenses]` table `lp` (none: every
+/// valid expression is allowed); `layers` names the policy.
+pub fn build(g: &Graph, lp: Option<&LicensePolicy>, layers: &[String]) -> Inventory {
     let has = lp.is_some();
-    let p = lp.unwrap_or_else(LicensePolicy::permissive);
+    let p = lp.cloned().unwrap_or_else(LicensePolicy::permissive);
     let mut crates = Vec::new();
     let mut by_license: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut used = eval::Used::default();
@@ -109,9 +68,9 @@ pub fn build(g: &Graph, policy: &crate::policy::Policy) -> Inventory {
         })
         .collect();
     Inventory {
-        schema: SCHEMA,
+        schema: INVENTORY_SCHEMA,
         workspace: g.workspace_key(),
-        policy: policy.layers.clone(),
+        policy: layers.to_vec(),
         policy_has_licenses: has,
         license_data: g.license_data.clone(),
         crates,

@@ -8,9 +8,10 @@ pub mod eval;
 pub mod inventory;
 pub mod resolve;
 
-use super::{Family, ScanContext};
-use crate::finding::{Finding, Level};
+use super::{Check, Family, Needs, ScanContext};
 use crate::graph::Mode;
+use crate::model::{Finding, Level, Rule};
+use crate::policy::reader::Reader;
 use crate::policy::schema::{Field, Ty};
 use config::LicensePolicy;
 use petgraph::graph::NodeIndex;
@@ -72,15 +73,47 @@ crate::rule!(
     "A `[[licenses.clarify]]` entry no longer applies: a pinned license file changed or cannot be read."
 );
 
-pub const FAMILY: Family = Family {
-    name: "licenses",
-    policy: Some(Field::new(
-        "licenses",
-        Ty::Table(config::FIELDS),
-        "license policy (the check runs only when this table exists)",
-    )),
-    check,
-};
+pub const FAMILY: Family = Family::new::<Licenses>("licenses", RULES, TOP);
+
+const RULES: &[&Rule] = &[
+    &REJECTED,
+    &UNKNOWN,
+    &IMPRECISE,
+    &INVALID,
+    &ALLOW_UNUSED,
+    &CLARIFY_STALE,
+];
+
+/// The family's top-level policy fields.
+const TOP: &[Field] = &[Field::new(
+    "licenses",
+    Ty::Table(config::FIELDS),
+    "license policy (the check runs only when this table exists)",
+)];
+
+pub struct Licenses;
+
+impl Check for Licenses {
+    /// `None` when the policy has no `[licenses]` table.
+    type Config = Option<LicensePolicy>;
+
+    fn config(root: &Reader<'_>) -> Option<LicensePolicy> {
+        LicensePolicy::read(root)
+    }
+
+    fn needs(cfg: &Option<LicensePolicy>) -> Needs {
+        Needs {
+            license_data: cfg.is_some(),
+            ..Needs::default()
+        }
+    }
+
+    fn check(ctx: &ScanContext<'_>, cfg: &Option<LicensePolicy>, out: &mut Vec<Finding>) {
+        if let Some(p) = cfg {
+            check(ctx, p, out);
+        }
+    }
+}
 
 /// Why a package is not judged, if it is not: members with
 /// `publish = false` (unless `include-unpublished`), and every member in
@@ -102,27 +135,34 @@ pub fn skipped(
     }
 }
 
-fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
-    let Some(p) = LicensePolicy::from_policy(ctx.policy) else {
-        return;
-    };
+/// The state of one pass over the graph.
+struct Pass {
+    used: eval::Used,
+    cache: resolve::ParseCache,
+    memo: eval::Memo,
+    seen: Seen,
+}
+
+fn check(ctx: &ScanContext<'_>, p: &LicensePolicy, out: &mut Vec<Finding>) {
     let g = ctx.graph;
-    let mut used = eval::Used::default();
-    let mut cache = resolve::ParseCache::default();
-    let mut memo = eval::Memo::default();
-    let workspace = g.workspace_key();
-    let mut seen = Seen {
-        clarify: vec![Match::None; p.clarify.len()],
-        exceptions: vec![false; p.exceptions.len()],
-        missing_data: false,
+    let mut pass = Pass {
+        used: eval::Used::default(),
+        cache: resolve::ParseCache::default(),
+        memo: eval::Memo::default(),
+        seen: Seen {
+            clarify: vec![Match::None; p.clarify.len()],
+            exceptions: vec![false; p.exceptions.len()],
+            missing_data: false,
+        },
     };
     for (ix, pkg) in g.packages() {
-        if skipped(&p, g, pkg).is_some() {
+        if skipped(p, g, pkg).is_some() {
             continue;
         }
         let matches = |krate: &str, req: &Option<semver::VersionReq>| {
             config::applies(krate, req, &pkg.name, &pkg.version)
         };
+        let seen = &mut pass.seen;
         for (i, c) in p.clarify.iter().enumerate() {
             if matches(&c.krate, &c.versions) && seen.clarify[i] == Match::None {
                 seen.clarify[i] = Match::Shadowed;
@@ -131,78 +171,92 @@ fn check(ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
         for (i, e) in p.exceptions.iter().enumerate() {
             seen.exceptions[i] |= matches(&e.krate, &e.versions);
         }
-        let r = resolve::resolve(&p, g, pkg, &mut cache);
+        let r = resolve::resolve(p, g, pkg, &mut pass.cache);
         for s in &r.stale {
-            seen.clarify[s.clarify] = Match::Used;
-            out.push(stale_finding(ctx, &p, ix, s));
+            pass.seen.clarify[s.clarify] = Match::Used;
+            out.push(stale_finding(ctx, p, ix, s));
         }
         if let Origin::Clarified(i) = r.origin {
-            seen.clarify[i] = Match::Used;
+            pass.seen.clarify[i] = Match::Used;
         }
-        // Lockfile mode without a manifest for this package: no license data.
-        let no_data = g.mode == Mode::LockfileOnly && pkg.manifest_path.is_none();
-        seen.missing_data |= no_data && matches!(r.parsed, Parsed::Unknown(_));
-        let finding = match &r.parsed {
-            Parsed::Unknown(why) => {
-                // Without license data, a policy that can refuse nothing
-                // loses nothing: count, do not report.
-                let level = if no_data && !p.needs_data() {
-                    Level::Allow
-                } else {
-                    p.unknown
-                };
-                if level == Level::Allow && !ctx.may_raise(&UNKNOWN) {
-                    out.push(ctx.counted_finding(&UNKNOWN, ix, "license", &workspace));
-                    continue;
-                }
-                let mut f = package_finding(ctx, &UNKNOWN, ix, &r, "license");
-                f.message = format!(
-                    "`{} {}` has no license expression: {why}",
-                    pkg.name, pkg.version
-                );
-                f.level = level;
-                f.fix = Some(format!(
-                    "ask `{}` to declare `license = \"...\"`, or add a `[[licenses.clarify]]` entry for it",
-                    pkg.name
-                ));
-                Some(f)
-            }
-            Parsed::Invalid(err) => {
-                let text = r.text.as_deref().unwrap_or_default();
-                let mut f = package_finding(ctx, &INVALID, ix, &r, text);
-                f.message = format!(
-                    "`{} {}` has an invalid license expression `{text}`: {err}",
-                    pkg.name, pkg.version
-                );
-                f.fix = Some("ask upstream for a valid SPDX expression, or add a `[[licenses.clarify]]` entry".into());
-                Some(f)
-            }
-            Parsed::Valid(expr) | Parsed::Imprecise(expr) => {
-                if let Parsed::Imprecise(e) = &r.parsed {
-                    let text = r.text.as_deref().unwrap_or_default();
-                    let mut f = package_finding(ctx, &IMPRECISE, ix, &r, text);
-                    f.message = format!(
-                        "`{} {}` writes its license as `{text}`, read as `{e}`",
-                        pkg.name, pkg.version
-                    );
-                    f.fix = Some(format!("upstream should write `license = \"{e}\"`"));
-                    out.push(f);
-                }
-                memo.evaluate(&p, pkg, &r, expr, &mut used)
-                    .err()
-                    .map(|fail| rejected(ctx, ix, &r, &fail))
-            }
-        };
-        out.extend(finding);
+        judge(ctx, p, ix, &r, &mut pass, out);
     }
-    unused(ctx, &p, &used, &seen, out);
+    unused(ctx, p, &pass.used, &pass.seen, out);
+}
+
+/// The findings on one package's resolved expression.
+fn judge(
+    ctx: &ScanContext<'_>,
+    p: &LicensePolicy,
+    ix: NodeIndex,
+    r: &Resolved,
+    pass: &mut Pass,
+    out: &mut Vec<Finding>,
+) {
+    let pkg = ctx.graph.package(ix);
+    // Lockfile mode without a manifest for this package: no license data.
+    let no_data = ctx.graph.mode == Mode::LockfileOnly && pkg.manifest_path.is_none();
+    pass.seen.missing_data |= no_data && matches!(r.parsed, Parsed::Unknown(_));
+    let text = r.text.as_deref().unwrap_or_default();
+    match &r.parsed {
+        Parsed::Unknown(why) => {
+            // Without license data, a policy that can refuse nothing
+            // loses nothing: count, do not report.
+            let level = if no_data && !p.needs_data() {
+                Level::Allow
+            } else {
+                p.unknown
+            };
+            if level == Level::Allow && !ctx.may_raise(&UNKNOWN) {
+                out.push(ctx.counted_finding(&UNKNOWN, ix, "license"));
+                return;
+            }
+            let mut f = package_finding(ctx, &UNKNOWN, ix, r, "license");
+            f.message = format!(
+                "`{} {}` has no license expression: {why}",
+                pkg.name, pkg.version
+            );
+            f.level = level;
+            f.fix = Some(format!(
+                "ask `{}` to declare `license = \"...\"`, or add a `[[licenses.clarify]]` entry for it",
+                pkg.name
+            ));
+            out.push(f);
+        }
+        Parsed::Invalid(err) => {
+            let mut f = package_finding(ctx, &INVALID, ix, r, text);
+            f.message = format!(
+                "`{} {}` has an invalid license expression `{text}`: {err}",
+                pkg.name, pkg.version
+            );
+            f.fix = Some(
+                "ask upstream for a valid SPDX expression, or add a `[[licenses.clarify]]` entry"
+                    .into(),
+            );
+            out.push(f);
+        }
+        Parsed::Valid(expr) | Parsed::Imprecise(expr) => {
+            if let Parsed::Imprecise(e) = &r.parsed {
+                let mut f = package_finding(ctx, &IMPRECISE, ix, r, text);
+                f.message = format!(
+                    "`{} {}` writes its license as `{text}`, read as `{e}`",
+                    pkg.name, pkg.version
+                );
+                f.fix = Some(format!("upstream should write `license = \"{e}\"`"));
+                out.push(f);
+            }
+            if let Err(fail) = pass.memo.evaluate(p, pkg, r, expr, &mut pass.used) {
+                out.push(rejected(ctx, ix, r, &fail));
+            }
+        }
+    }
 }
 
 /// A finding about package `ix`, located at its manifest's `license` line
 /// when the package is local, else at its Cargo.lock entry.
 fn package_finding(
     ctx: &ScanContext<'_>,
-    rule: &'static crate::rules::Rule,
+    rule: &'static Rule,
     ix: NodeIndex,
     r: &Resolved,
     subject: &str,

@@ -178,7 +178,7 @@ fn check_files(c: &Clarify, pkg: &Package) -> Result<(), String> {
         }
         let bytes = read_regular(&file, MAX_LICENSE_FILE)
             .map_err(|e| format!("cannot read `{rel}` in the crate: {e}"))?;
-        let got = crate::finding::hex(&Sha256::digest(&bytes));
+        let got = crate::model::hex(&Sha256::digest(&bytes));
         if got != *want {
             return Err(format!(
                 "`{rel}` has changed: its SHA-256 is {got}, the clarification pins {want}"

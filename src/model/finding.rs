@@ -1,9 +1,11 @@
-//! Findings are data: a rule id, a level, the package, a message, labelled
-//! locations, exposure, a stable fingerprint and structured properties.
+//! Findings are data: a rule, a level, the package, a message, labelled
+//! locations, exposure, a stable fingerprint, structured properties for
+//! the reports and typed [`Facts`] for the stages after the checks.
 //! Checks build them; the decide stage sets final levels; renderers only
 //! read them.
 
-use crate::graph::Exposure;
+use super::exposure::Exposure;
+use super::rule::Rule;
 use crate::location::Location;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -65,9 +67,66 @@ pub struct PackageRef {
     pub source: String,
 }
 
+/// With `--baseline` or `--base-ref`: whether the baseline had the finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Diff {
+    New,
+    Existing,
+}
+
+/// Index of a waiver in the assessment's waiver list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WaiverId(pub u32);
+
+/// A CVSS base score's severity band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    None,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::None => "none",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// The advisory a finding is about, as the reports need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdvisoryFacts {
+    pub id: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub aliases: Vec<String>,
+    /// A security vulnerability (not an informational advisory).
+    pub vulnerability: bool,
+}
+
+/// Typed facts that later stages read (decide, the renderers), so no stage
+/// looks a property up by name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// Days past a vulnerability's patch deadline (`sla-overdue`).
+    pub overdue_days: Option<i64>,
+    /// The CVSS base score and its severity.
+    pub cvss: Option<(f64, Severity)>,
+    pub advisory: Option<Box<AdvisoryFacts>>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: &'static Rule,
     pub level: Level,
     pub level_source: LevelSource,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -90,12 +149,14 @@ pub struct Finding {
     pub fingerprint: String,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub properties: BTreeMap<String, serde_json::Value>,
-    /// The waiver that accepts this finding, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub waived: Option<crate::decide::waivers::Waiver>,
-    /// With `--baseline`: `new` or `existing`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub diff: Option<&'static str>,
+    #[serde(skip)]
+    pub facts: Facts,
+    /// The waiver that accepts this finding, if any (serialized in full by
+    /// the assessment, which holds the waivers).
+    #[serde(skip)]
+    pub waived: Option<WaiverId>,
+    #[serde(skip)]
+    pub diff: Option<Diff>,
 }
 
 /// Hash of (rule id, workspace path, crate name, subject key). Excludes the
@@ -126,7 +187,7 @@ impl Finding {
     /// A finding at the rule's default level with no package, at
     /// `locations`; callers add the package, fix and properties they have.
     pub fn new(
-        rule: &'static crate::rules::Rule,
+        rule: &'static Rule,
         workspace: &str,
         krate: &str,
         subject: &str,
@@ -134,7 +195,7 @@ impl Finding {
         locations: Vec<Location>,
     ) -> Finding {
         Finding {
-            rule: rule.id,
+            rule,
             level: rule.default_level,
             level_source: LevelSource::Family,
             package: None,
@@ -147,6 +208,7 @@ impl Finding {
             fix: None,
             fingerprint: fingerprint(rule.id, workspace, krate, subject),
             properties: BTreeMap::new(),
+            facts: Facts::default(),
             waived: None,
             diff: None,
         }
@@ -155,7 +217,7 @@ impl Finding {
     /// Sort key: rule, package, version, subject, first location.
     pub fn sort_key(&self) -> impl Ord + '_ {
         (
-            self.rule,
+            self.rule.id,
             self.package
                 .as_ref()
                 .map(|p| (&p.name, &p.version, &p.source)),
