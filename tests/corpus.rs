@@ -61,9 +61,16 @@ fn every_lockfile_parses_with_its_package_count_and_version() {
         }
         total += lock.packages.len();
         fast += usize::from(depgate::graph::lockfile_fast::handles(&src.text));
+        // The fast reader and the TOML parser give equal results.
+        let toml = lockfile::parse_toml_only(&src).unwrap();
+        assert!(
+            lock == toml,
+            "{}: fast and TOML readers differ",
+            row["file"]
+        );
     }
     assert_eq!(total, 36_342);
-    // Every real lockfile takes the fast path (and agrees, per the checks above).
+    // Every real lockfile takes the fast path, and agrees with TOML.
     assert_eq!(fast, 99);
 }
 
@@ -200,4 +207,24 @@ fn exposure_on_real_graphs_narrows_with_a_target() {
     assert_eq!(exposure(&all, "winapi-util"), Some("normal"));
     assert_eq!(exposure(&lin, "winapi-util"), Some("inactive-target"));
     assert_eq!(exposure(&lin, "memchr"), Some("normal"));
+}
+
+/// Regression: the fast reader accepted duplicate keys that TOML rejects.
+#[test]
+fn duplicate_keys_are_left_to_the_toml_parser() {
+    let ok = "version = 3\n\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n";
+    assert!(depgate::graph::lockfile_fast::handles(ok));
+    for dup in [
+        "version = 3\nversion = 3\n\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n",
+        "version = 3\n\n[[package]]\nname = \"a\"\nname = \"b\"\nversion = \"1.0.0\"\n",
+        "version = 3\n\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\nversion = \"2.0.0\"\n",
+        "version = 3\n\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\nsource = \"x\"\nsource = \"y\"\n",
+    ] {
+        assert!(!depgate::graph::lockfile_fast::handles(dup), "{dup}");
+        let src = SourceText::new("Cargo.lock", dup.to_string());
+        let err = lockfile::parse(&src)
+            .err()
+            .expect("TOML rejects a duplicate key");
+        assert!(err.to_string().contains("Cargo.lock:"), "{err}");
+    }
 }

@@ -79,6 +79,7 @@ const SKIP_FIELDS: &[Field] = &[
 pub struct Skip {
     pub name: String,
     pub versions: Option<semver::VersionReq>,
+    pub reason: Option<String>,
 }
 
 impl Skip {
@@ -101,6 +102,7 @@ fn skips(t: &Reader<'_>, key: &str) -> Vec<Skip> {
             Some(Skip {
                 name: e.str("crate")?.to_string(),
                 versions: e.version_req("versions"),
+                reason: e.str("reason").map(str::to_string),
             })
         })
         .collect()

@@ -52,6 +52,8 @@ pub struct Config {
     /// `[diff] fail-existing`.
     pub fail_existing: Vec<String>,
     pub waivers: Vec<Waiver>,
+    /// `waiver-require-approval` (enforced when the policy is validated).
+    pub require_approval: bool,
 }
 
 impl Config {
@@ -71,6 +73,7 @@ impl Config {
             levels: root.rule_levels("levels"),
             fail_existing: root.table("diff").list_or_default("fail-existing"),
             waivers: crate::policy::waivers::parse(root),
+            require_approval: root.flag("waiver-require-approval"),
         }
     }
 

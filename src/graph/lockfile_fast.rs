@@ -30,6 +30,23 @@ pub fn handles(text: &str) -> bool {
     parse_inner(text).is_some()
 }
 
+/// A `[[package]]` table being read: its header offset, its keys so far,
+/// and whether `dependencies` was written (a key given twice is not the
+/// canonical layout: TOML rejects it, so the full parser must see it).
+struct Current {
+    start: usize,
+    pkg: RawPackage,
+    has_deps: bool,
+}
+
+/// A table's span is its `[[package]]` header, as the TOML parser gives it.
+fn finish(cur: &mut Option<Current>, lock: &mut RawLock) {
+    if let Some(c) = cur.take() {
+        let span = c.start..c.start + "[[package]]".len();
+        lock.package.push(Spanned::new(span, c.pkg));
+    }
+}
+
 fn parse_inner(text: &str) -> Option<RawLock> {
     let mut lock = RawLock {
         version: None,
@@ -37,17 +54,10 @@ fn parse_inner(text: &str) -> Option<RawLock> {
         metadata: None,
         root: None,
     };
-    let mut current: Option<(usize, RawPackage)> = None;
+    let mut current: Option<Current> = None;
     let mut in_metadata = false;
     let mut offset = 0;
-    let mut lines = text.split_inclusive('\n').peekable();
-    // A table's span is its `[[package]]` header, as the TOML parser gives it.
-    let finish = |cur: &mut Option<(usize, RawPackage)>, lock: &mut RawLock, _end: usize| {
-        if let Some((start, p)) = cur.take() {
-            lock.package
-                .push(Spanned::new(start..start + "[[package]]".len(), p));
-        }
-    };
+    let mut lines = text.split_inclusive('\n');
     while let Some(raw_line) = lines.next() {
         let line_start = offset;
         offset += raw_line.len();
@@ -56,13 +66,18 @@ fn parse_inner(text: &str) -> Option<RawLock> {
             continue;
         }
         if line == "[[package]]" {
-            finish(&mut current, &mut lock, line_start);
+            finish(&mut current, &mut lock);
             in_metadata = false;
-            current = Some((line_start, RawPackage::default()));
+            let pkg = RawPackage::default();
+            current = Some(Current {
+                start: line_start,
+                pkg,
+                has_deps: false,
+            });
             continue;
         }
-        if line == "[metadata]" {
-            finish(&mut current, &mut lock, line_start);
+        if line == "[metadata]" && lock.metadata.is_none() {
+            finish(&mut current, &mut lock);
             in_metadata = true;
             lock.metadata = Some(BTreeMap::new());
             continue;
@@ -75,41 +90,22 @@ fn parse_inner(text: &str) -> Option<RawLock> {
         if in_metadata {
             let (k, _) = string_at(key, line_start)?;
             let (v, _) = string_at(value, value_offset)?;
-            lock.metadata.as_mut()?.insert(k, v);
+            if lock.metadata.as_mut()?.insert(k, v).is_some() {
+                return None;
+            }
             continue;
         }
-        let Some((_, pkg)) = current.as_mut() else {
-            if key == "version" {
+        let Some(cur) = current.as_mut() else {
+            if key == "version" && lock.version.is_none() {
                 let n: i64 = value.parse().ok()?;
                 lock.version = Some(Spanned::new(value_offset..value_offset + value.len(), n));
                 continue;
             }
             return None;
         };
-        match key {
-            "name" => pkg.name = string_at(value, value_offset)?.0,
-            "version" => {
-                let (v, span) = string_at(value, value_offset)?;
-                pkg.version = Spanned::new(span, v);
-            }
-            "source" => pkg.source = Some(string_at(value, value_offset)?.0),
-            "checksum" => pkg.checksum = Some(string_at(value, value_offset)?.0),
-            "dependencies" if value == "[" => loop {
-                let dep_line = lines.next()?;
-                let dep_start = offset;
-                offset += dep_line.len();
-                let d = dep_line.trim_end_matches(['\n', '\r']);
-                if d == "]" {
-                    break;
-                }
-                let item = d.strip_prefix(' ')?.strip_suffix(',')?;
-                let (dep, span) = string_at(item, dep_start + 1)?;
-                pkg.dependencies.push(Spanned::new(span, dep));
-            },
-            _ => return None,
-        }
+        package_key(cur, key, value, value_offset, &mut lines, &mut offset)?;
     }
-    finish(&mut current, &mut lock, offset);
+    finish(&mut current, &mut lock);
     // Cargo always writes name and version; without them, let the full parser report.
     if lock
         .package
@@ -119,4 +115,45 @@ fn parse_inner(text: &str) -> Option<RawLock> {
         return None;
     }
     Some(lock)
+}
+
+/// One `key = value` line of a `[[package]]` table (and, for
+/// `dependencies`, the lines of its array). `None`: not the canonical layout.
+fn package_key<'t>(
+    cur: &mut Current,
+    key: &str,
+    value: &str,
+    value_offset: usize,
+    lines: &mut impl Iterator<Item = &'t str>,
+    offset: &mut usize,
+) -> Option<()> {
+    let pkg = &mut cur.pkg;
+    match key {
+        "name" if pkg.name.is_empty() => pkg.name = string_at(value, value_offset)?.0,
+        "version" if pkg.version.get_ref().is_empty() => {
+            let (v, span) = string_at(value, value_offset)?;
+            pkg.version = Spanned::new(span, v);
+        }
+        "source" if pkg.source.is_none() => pkg.source = Some(string_at(value, value_offset)?.0),
+        "checksum" if pkg.checksum.is_none() => {
+            pkg.checksum = Some(string_at(value, value_offset)?.0)
+        }
+        "dependencies" if value == "[" && !cur.has_deps => {
+            cur.has_deps = true;
+            loop {
+                let dep_line = lines.next()?;
+                let dep_start = *offset;
+                *offset += dep_line.len();
+                let d = dep_line.trim_end_matches(['\n', '\r']);
+                if d == "]" {
+                    break;
+                }
+                let item = d.strip_prefix(' ')?.strip_suffix(',')?;
+                let (dep, span) = string_at(item, dep_start + 1)?;
+                pkg.dependencies.push(Spanned::new(span, dep));
+            }
+        }
+        _ => return None,
+    }
+    Some(())
 }

@@ -124,8 +124,7 @@ pub struct LoadInput<'a> {
 /// (name, version, source) of a Cargo.lock entry.
 type LockKey<'a> = (&'a str, String, Option<&'a str>);
 
-pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
-    let json = input.json;
+fn parse_json(json: &SourceText) -> Result<Metadata> {
     let meta: Metadata = serde_json::from_str(&json.text).map_err(|e| {
         Error::input(
             &json.display,
@@ -134,14 +133,107 @@ pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
             format!("invalid cargo metadata JSON: {e}"),
         )
     })?;
-    let resolve = meta.resolve.as_ref().ok_or_else(|| {
-        Error::input(
+    if meta.resolve.is_none() {
+        return Err(Error::input(
             &json.display,
             (1, 1),
             "resolve",
             "no `resolve` graph (was it generated with --no-deps?)",
-        )
-    })?;
+        ));
+    }
+    Ok(meta)
+}
+
+fn bad_node(json: &SourceText, message: String) -> Error {
+    Error::input(&json.display, (1, 1), "resolve.nodes", message)
+}
+
+/// Cargo.lock entries by (name, version, source): their line and checksum.
+type LockIndex<'a> = HashMap<LockKey<'a>, (u32, Option<&'a str>)>;
+
+fn lock_index(lock: Option<&super::lockfile::Lockfile>) -> LockIndex<'_> {
+    lock.iter()
+        .flat_map(|l| &l.packages)
+        .map(|p| {
+            (
+                (p.name.as_str(), p.version.to_string(), p.source.as_deref()),
+                (p.line, p.checksum.as_deref()),
+            )
+        })
+        .collect()
+}
+
+/// A graph package from a metadata package and its resolve node.
+fn package(
+    p: &cargo_metadata::Package,
+    node: &cargo_metadata::Node,
+    lock_index: &LockIndex<'_>,
+    is_member: bool,
+    rebase: &dyn Fn(&Path) -> PathBuf,
+) -> Package {
+    let source = p.source.as_ref().map(|s| s.repr.as_str());
+    let (lock_line, checksum) = lock_index
+        .get(&(p.name.as_str(), p.version.to_string(), source))
+        .map_or((None, None), |(l, c)| (Some(*l), c.map(str::to_string)));
+    Package {
+        id: match source {
+            Some(s) => format!("{} {} ({s})", p.name, p.version),
+            None => format!("{} {}", p.name, p.version),
+        },
+        name: p.name.to_string(),
+        version: p.version.clone(),
+        source: Source::parse(source),
+        checksum,
+        is_member,
+        exposure: Exposure::Normal,
+        lock_line,
+        license: p.license.clone(),
+        license_file: p.license_file.as_ref().map(|f| f.to_string()),
+        manifest_path: Some(rebase(Path::new(p.manifest_path.as_str()))),
+        publish_disabled: p.publish.as_ref().is_some_and(|r| r.is_empty()),
+        rust_version: p.rust_version.clone(),
+        features: node.features.iter().map(|f| f.to_string()).collect(),
+        declared: declared(p, rebase),
+    }
+}
+
+/// The edges of `node`, with each declaration's kind and target condition.
+fn add_edges(
+    graph: &mut DiGraph<Package, Dep>,
+    index: &HashMap<&str, NodeIndex>,
+    node: &cargo_metadata::Node,
+    platforms: &super::targets::Platforms,
+    json: &SourceText,
+) -> Result<()> {
+    let from = index[node.id.repr.as_str()];
+    for dep in &node.deps {
+        let Some(&to) = index.get(dep.pkg.repr.as_str()) else {
+            let msg = format!("dependency `{}` is not a resolved node", dep.pkg.repr);
+            return Err(bad_node(json, msg));
+        };
+        let decls = dep
+            .dep_kinds
+            .iter()
+            .map(|k| {
+                let target = k.target.as_ref().map(|t| t.to_string());
+                DepDecl {
+                    kind: dep_kind(k.kind),
+                    active: platforms.active(target.as_deref()),
+                    target,
+                }
+            })
+            .collect();
+        graph.add_edge(from, to, Dep { decls });
+    }
+    Ok(())
+}
+
+pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
+    let json = input.json;
+    let meta = parse_json(json)?;
+    let Some(resolve) = meta.resolve.as_ref() else {
+        return Err(bad_node(json, "no resolve graph".into()));
+    };
     let platforms = super::targets::Platforms::new(input.targets)?;
     let meta_root = PathBuf::from(meta.workspace_root.as_str());
     let root = input.root.unwrap_or_else(|| meta_root.clone());
@@ -153,16 +245,7 @@ pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
         Some(src) => Some(super::lockfile::parse(src)?),
         None => None,
     };
-    let lock_index: HashMap<LockKey<'_>, (u32, Option<&str>)> = lock
-        .iter()
-        .flat_map(|l| &l.packages)
-        .map(|p| {
-            (
-                (p.name.as_str(), p.version.to_string(), p.source.as_deref()),
-                (p.line, p.checksum.as_deref()),
-            )
-        })
-        .collect();
+    let lock_index = lock_index(lock.as_ref());
     let by_id: HashMap<&str, &cargo_metadata::Package> = meta
         .packages
         .iter()
@@ -173,72 +256,21 @@ pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
         .iter()
         .map(|m| m.repr.as_str())
         .collect();
-
     let mut graph = DiGraph::with_capacity(resolve.nodes.len(), resolve.nodes.len() * 3);
     let mut index: HashMap<&str, NodeIndex> = HashMap::new();
     let mut nodes: Vec<&cargo_metadata::Node> = resolve.nodes.iter().collect();
     nodes.sort_by(|a, b| a.id.repr.cmp(&b.id.repr));
     for node in &nodes {
         let Some(p) = by_id.get(node.id.repr.as_str()) else {
-            return Err(Error::input(
-                &json.display,
-                (1, 1),
-                "resolve.nodes",
-                format!("node `{}` has no package entry", node.id.repr),
-            ));
+            let msg = format!("node `{}` has no package entry", node.id.repr);
+            return Err(bad_node(json, msg));
         };
-        let source = p.source.as_ref().map(|s| s.repr.as_str());
-        let (lock_line, checksum) = lock_index
-            .get(&(p.name.as_str(), p.version.to_string(), source))
-            .map_or((None, None), |(l, c)| (Some(*l), c.map(str::to_string)));
         let is_member = members.contains(node.id.repr.as_str());
-        let ix = graph.add_node(Package {
-            id: match source {
-                Some(s) => format!("{} {} ({s})", p.name, p.version),
-                None => format!("{} {}", p.name, p.version),
-            },
-            name: p.name.to_string(),
-            version: p.version.clone(),
-            source: Source::parse(source),
-            checksum,
-            is_member,
-            exposure: Exposure::Normal,
-            lock_line,
-            license: p.license.clone(),
-            license_file: p.license_file.as_ref().map(|f| f.to_string()),
-            manifest_path: Some(rebase(Path::new(p.manifest_path.as_str()))),
-            publish_disabled: p.publish.as_ref().is_some_and(|r| r.is_empty()),
-            rust_version: p.rust_version.clone(),
-            features: node.features.iter().map(|f| f.to_string()).collect(),
-            declared: declared(p, &rebase),
-        });
+        let ix = graph.add_node(package(p, node, &lock_index, is_member, &rebase));
         index.insert(node.id.repr.as_str(), ix);
     }
     for node in &nodes {
-        let from = index[node.id.repr.as_str()];
-        for dep in &node.deps {
-            let Some(&to) = index.get(dep.pkg.repr.as_str()) else {
-                return Err(Error::input(
-                    &json.display,
-                    (1, 1),
-                    "resolve.nodes",
-                    format!("dependency `{}` is not a resolved node", dep.pkg.repr),
-                ));
-            };
-            let decls = dep
-                .dep_kinds
-                .iter()
-                .map(|k| {
-                    let target = k.target.as_ref().map(|t| t.to_string());
-                    DepDecl {
-                        kind: dep_kind(k.kind),
-                        active: platforms.active(target.as_deref()),
-                        target,
-                    }
-                })
-                .collect();
-            graph.add_edge(from, to, Dep { decls });
-        }
+        add_edges(&mut graph, &index, node, &platforms, json)?;
     }
     let mut g = Graph {
         mode: Mode::Metadata,

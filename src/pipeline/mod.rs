@@ -28,10 +28,14 @@ pub struct Loaded {
 
 impl Loaded {
     pub fn new(policy: Policy) -> Loaded {
-        let log = ReadLog::default();
+        Loaded::with_log(policy, &ReadLog::default())
+    }
+
+    /// As [`Loaded::new`], logging every key read into `log`.
+    pub fn with_log(policy: Policy, log: &ReadLog) -> Loaded {
         Loaded {
-            configs: crate::registry::configs(&policy, &log),
-            decide: crate::registry::decide_config(&policy, &log),
+            configs: crate::registry::configs(&policy, log),
+            decide: crate::registry::decide_config(&policy, log),
             policy,
         }
     }
