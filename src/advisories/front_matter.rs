@@ -75,7 +75,7 @@ fn split<'t>(file: &str, text: &'t str) -> Result<(&'t str, &'t str)> {
         .and_then(|s| s.strip_prefix('\n'));
     let Some(body) = body else {
         return Err(problem(
-            &file,
+            file,
             1,
             "",
             "advisory does not start with a ```toml front matter block".into(),
@@ -83,7 +83,7 @@ fn split<'t>(file: &str, text: &'t str) -> Result<(&'t str, &'t str)> {
     };
     let Some(end) = body.find("\n```") else {
         return Err(problem(
-            &file,
+            file,
             1,
             "",
             "unterminated ```toml front matter block".into(),
@@ -156,13 +156,7 @@ pub(super) fn parse_file(
     let patched = ranges(&raw.versions.patched, "versions.patched")?;
     let unaffected = ranges(&raw.versions.unaffected, "versions.unaffected")?;
     let (score, warning) = score(&file, &a);
-    let mut lines = rest.lines().map(str::trim).skip_while(|l| l.is_empty());
-    let title = lines
-        .next()
-        .and_then(|l| l.strip_prefix("# "))
-        .unwrap_or_default()
-        .to_string();
-    let description = lines.collect::<Vec<_>>().join("\n").trim().to_string();
+    let (title, description) = title_and_description(rest);
     let informational = a.informational.map(informational);
     Ok((
         Advisory {
@@ -202,4 +196,16 @@ fn informational(kind: String) -> Informational {
         "notice" => Informational::Notice,
         _ => Informational::Other(kind),
     }
+}
+
+/// The Markdown `# title` line and the description after it.
+fn title_and_description(rest: &str) -> (String, String) {
+    let mut lines = rest.lines().map(str::trim).skip_while(|l| l.is_empty());
+    let title = lines
+        .next()
+        .and_then(|l| l.strip_prefix("# "))
+        .unwrap_or_default()
+        .to_string();
+    let description = lines.collect::<Vec<_>>().join("\n").trim().to_string();
+    (title, description)
 }
