@@ -2,7 +2,7 @@
 //! and `explain`. Each loads what it needs, asks the library for text and
 //! prints or writes it.
 
-use super::{DbCommand, LicensesArgs, PolicyCommand, parse_today, print_stdout};
+use super::{DbCommand, LicensesArgs, PolicyCommand, license_note, parse_today, print_stdout};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::pipeline::Loaded;
@@ -13,16 +13,7 @@ use std::path::PathBuf;
 pub fn licenses(args: &LicensesArgs) -> Result<()> {
     let graph = crate::graph::load(&args.ws.input()?)?;
     let loaded = Loaded::for_graph(args.ws.policy.as_deref(), &graph)?;
-    let data = &graph.license_data;
-    if data.source == "cargo-cache" {
-        eprintln!(
-            "note: license data from the local cargo registry cache: {} crates found ({}), {} missing ({})",
-            data.found.len(),
-            data.found.join(", "),
-            data.missing.len(),
-            data.missing.join(", ")
-        );
-    }
+    license_note(&graph.license_data);
     let lp = loaded
         .configs
         .get::<Option<crate::checks::licenses::config::LicensePolicy>>()

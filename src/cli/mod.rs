@@ -186,7 +186,11 @@ fn notes(cli: &Cli, graph: &Graph, loaded: &Loaded) {
             loaded.policy.layers.join(" <- ")
         );
     }
-    let data = &graph.license_data;
+    license_note(&graph.license_data);
+}
+
+/// Says on stderr which crates the cargo registry cache gave licenses for.
+fn license_note(data: &crate::model::LicenseData) {
     if data.source == "cargo-cache" {
         eprintln!(
             "note: license data from the local cargo registry cache: {} crates found ({}), {} missing ({})",
