@@ -63,6 +63,9 @@ pub enum Error {
         "--target {triple}: unknown target triple (depgate knows rustc {rustc}'s built-in targets)"
     )]
     UnknownTarget { triple: String, rustc: String },
+    /// A bug in depgate (a panic, caught at the top).
+    #[error("internal error (a bug in depgate): {0}")]
+    Internal(String),
     /// Data built into depgate is damaged: a bug or a broken build.
     #[error("{what} built into depgate is corrupt: {why}")]
     Corrupt { what: &'static str, why: String },

@@ -98,6 +98,14 @@ pub fn display_path(root: Option<&std::path::Path>, path: &std::path::Path) -> S
     }
 }
 
+/// Nearest ancestor of `start` (itself included) that holds `.git`.
+pub fn find_repo_root(start: &std::path::Path) -> Option<std::path::PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(|d| d.to_path_buf())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

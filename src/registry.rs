@@ -4,7 +4,7 @@
 //! policy schema and `policy keys` come from here, so a new rule touches
 //! only its family file and its page.
 
-use crate::checks::{self, FAMILIES};
+use crate::checks::FAMILIES;
 use crate::decide::{self, ExposureCaps};
 use crate::error::Error;
 use crate::model::{Rule, hint};
@@ -81,9 +81,4 @@ pub fn decide_config(policy: &Policy, log: &ReadLog) -> decide::Config {
         })
         .collect();
     decide::Config::read(&Reader::root(policy, decide::FIELDS, log), family_exposure)
-}
-
-/// Every family's configuration.
-pub fn configs(policy: &Policy, log: &ReadLog) -> checks::Configs {
-    checks::Configs::new(policy, log)
 }

@@ -94,12 +94,11 @@ impl Check for Bans {
             .tables("deny")
             .iter()
             .filter_map(|e| {
-                let s = |k: &str| e.str(k).map(str::to_string);
                 Some(Ban {
-                    name: s("crate")?,
+                    name: e.string("crate")?,
                     versions: e.version_req("versions"),
-                    reason: s("reason"),
-                    use_instead: s("use-instead"),
+                    reason: e.string("reason"),
+                    use_instead: e.string("use-instead"),
                     wrappers: e.list_or_default("wrappers"),
                     at: e.location("banned here"),
                 })

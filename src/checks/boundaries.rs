@@ -79,7 +79,7 @@ impl Check for Boundaries {
             .map(|e| Boundary {
                 members: e.list_or_default("members"),
                 deny: e.list_or_default("deny"),
-                reason: e.str("reason").map(str::to_string),
+                reason: e.string("reason"),
                 at: e.location("boundary"),
             })
             .collect()
@@ -139,64 +139,65 @@ fn reach(ctx: &ScanContext<'_>, from: NodeIndex) -> BTreeMap<NodeIndex, NodeInde
 
 fn check(ctx: &ScanContext<'_>, b: &Boundary, out: &mut Vec<Finding>) {
     let g = ctx.graph;
-    let (members, deny, reason, at) = (&b.members, &b.deny, b.reason.as_deref(), &b.at);
-    {
-        for m in g.members() {
-            let pkg = g.package(m);
-            let dir = pkg
-                .manifest_path
-                .as_ref()
-                .and_then(|p| p.parent())
-                .map(|d| crate::location::display_path(Some(&g.workspace_root), d))
-                .unwrap_or_default();
-            if !members.iter().any(|p| glob(p, &pkg.name) || glob(p, &dir)) {
-                continue;
+    for m in g.members() {
+        let pkg = g.package(m);
+        let dir = pkg
+            .manifest_path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(|d| crate::location::display_path(Some(&g.workspace_root), d))
+            .unwrap_or_default();
+        if !b
+            .members
+            .iter()
+            .any(|p| glob(p, &pkg.name) || glob(p, &dir))
+        {
+            continue;
+        }
+        let prev = reach(ctx, m);
+        for (&ix, _) in prev
+            .iter()
+            .filter(|(ix, _)| b.deny.contains(&g.package(**ix).name) && **ix != m)
+        {
+            let mut path = vec![ix];
+            let mut cur = ix;
+            while cur != m {
+                cur = prev[&cur];
+                path.push(cur);
             }
-            let prev = reach(ctx, m);
-            for (&ix, _) in prev
-                .iter()
-                .filter(|(ix, _)| deny.contains(&g.package(**ix).name) && **ix != m)
-            {
-                let mut path = vec![ix];
-                let mut cur = ix;
-                while cur != m {
-                    cur = prev[&cur];
-                    path.push(cur);
-                }
-                path.reverse();
-                let target = g.package(ix);
-                let mut msg = format!(
-                    "`{}` must not depend on `{}`, but does: {}",
-                    pkg.name,
+            path.reverse();
+            let target = g.package(ix);
+            let mut msg = format!(
+                "`{}` must not depend on `{}`, but does: {}",
+                pkg.name,
+                target.name,
+                g.path_string(&path)
+            );
+            if let Some(r) = &b.reason {
+                msg.push_str(&format!(" ({r})"));
+            }
+            let mut f = ctx.package_finding(
+                &VIOLATION,
+                ix,
+                &format!("{}>{}", pkg.name, target.name),
+                msg,
+            );
+            f.paths = vec![g.path_string(&path)];
+            f.paths_from = None;
+            f.locations.push(b.at.clone());
+            f.fix = Some(match path.get(1) {
+                Some(&first) if first != ix => format!(
+                    "remove `{}` from `{}`, or the dependency on `{}` from it",
                     target.name,
-                    g.path_string(&path)
-                );
-                if let Some(r) = reason {
-                    msg.push_str(&format!(" ({r})"));
-                }
-                let mut f = ctx.package_finding(
-                    &VIOLATION,
-                    ix,
-                    &format!("{}>{}", pkg.name, target.name),
-                    msg,
-                );
-                f.paths = vec![g.path_string(&path)];
-                f.paths_from = None;
-                f.locations.push(at.clone());
-                f.fix = Some(match path.get(1) {
-                    Some(&first) if first != ix => format!(
-                        "remove `{}` from `{}`, or the dependency on `{}` from it",
-                        target.name,
-                        pkg.name,
-                        g.package(first).name
-                    ),
-                    _ => format!(
-                        "remove the dependency on `{}` from `{}`",
-                        target.name, pkg.name
-                    ),
-                });
-                out.push(f);
-            }
+                    pkg.name,
+                    g.package(first).name
+                ),
+                _ => format!(
+                    "remove the dependency on `{}` from `{}`",
+                    target.name, pkg.name
+                ),
+            });
+            out.push(f);
         }
     }
 }

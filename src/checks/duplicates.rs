@@ -102,7 +102,7 @@ fn skips(t: &Reader<'_>, key: &str) -> Vec<Skip> {
             Some(Skip {
                 name: e.str("crate")?.to_string(),
                 versions: e.version_req("versions"),
-                reason: e.str("reason").map(str::to_string),
+                reason: e.string("reason"),
             })
         })
         .collect()

@@ -83,6 +83,8 @@ pub struct Deprecation {
     pub versions: Option<semver::VersionReq>,
     pub use_instead: Option<String>,
     pub reason: Option<String>,
+    /// When it was deprecated (documentation: not used by the check).
+    pub since: Option<Date>,
     pub sunset: Option<Date>,
     pub at: Location,
 }
@@ -104,14 +106,12 @@ impl Check for Maintenance {
             .tables("deprecated")
             .iter()
             .filter_map(|e| {
-                let s = |k: &str| e.str(k).map(str::to_string);
-                // Documentation only; read so every declared key is.
-                let _since = e.date("since");
                 Some(Deprecation {
-                    name: s("crate")?,
+                    name: e.string("crate")?,
                     versions: e.version_req("versions"),
-                    use_instead: s("use-instead"),
-                    reason: s("reason"),
+                    use_instead: e.string("use-instead"),
+                    reason: e.string("reason"),
+                    since: e.date("since"),
                     sunset: e.date("sunset"),
                     at: e.location("deprecated here"),
                 })

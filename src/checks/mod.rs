@@ -158,9 +158,7 @@ impl Configs {
             .zip(&self.items)
             .fold(Needs::default(), |n, (f, c)| n.union((f.needs)(c.as_ref())))
     }
-}
 
-impl Configs {
     /// Runs the family named `name` alone (benchmarks, tests).
     pub fn run_family(&self, name: &str, ctx: &ScanContext<'_>, out: &mut Vec<Finding>) {
         for (family, cfg) in FAMILIES.iter().zip(&self.items) {

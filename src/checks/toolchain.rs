@@ -55,7 +55,7 @@ impl Check for ToolchainFamily {
         Config {
             min: root
                 .str("min-toolchain")
-                .and_then(crate::graph::toolchain::channel_version),
+                .and_then(crate::model::channel_version),
         }
     }
 
@@ -97,46 +97,44 @@ fn finding(
 
 /// The pinned toolchain: below the minimum, or affected by an advisory.
 fn pinned(ctx: &ScanContext<'_>, cfg: &Config, tc: &Toolchain, out: &mut Vec<Finding>) {
-    {
-        if let (Some(min), Some(v)) = (&cfg.min, &tc.version) {
-            if v < min {
+    if let (Some(min), Some(v)) = (&cfg.min, &tc.version) {
+        if v < min {
+            let msg = format!(
+                "the pinned toolchain {} is below the minimum {min}",
+                tc.channel
+            );
+            out.push(finding(
+                ctx,
+                &BELOW_MINIMUM,
+                "rust-toolchain",
+                "",
+                tc.location.clone(),
+                msg,
+                format!("pin `channel = \"{}.{}\"` or newer", min.major, min.minor),
+            ));
+        }
+    }
+    if let (Some(db), Some(v)) = (ctx.db, &tc.version) {
+        for a in db
+            .advisories
+            .iter()
+            .filter(|a| a.collection == "rust" && a.withdrawn.is_none())
+        {
+            if crate::advisories::matching::is_affected(a, v) {
                 let msg = format!(
-                    "the pinned toolchain {} is below the minimum {min}",
-                    tc.channel
+                    "the pinned toolchain {} is affected by {} ({}): {}",
+                    tc.channel, a.id, a.package, a.title
                 );
+                let patched: Vec<&str> = a.patched.iter().map(|r| r.as_str()).collect();
                 out.push(finding(
                     ctx,
-                    &BELOW_MINIMUM,
-                    "rust-toolchain",
-                    "",
+                    &TOOLCHAIN_ADVISORY,
+                    &a.id,
+                    &a.package,
                     tc.location.clone(),
                     msg,
-                    format!("pin `channel = \"{}.{}\"` or newer", min.major, min.minor),
+                    format!("pin a fixed toolchain ({})", patched.join(" or ")),
                 ));
-            }
-        }
-        if let (Some(db), Some(v)) = (ctx.db, &tc.version) {
-            for a in db
-                .advisories
-                .iter()
-                .filter(|a| a.collection == "rust" && a.withdrawn.is_none())
-            {
-                if crate::advisories::matching::is_affected(a, v) {
-                    let msg = format!(
-                        "the pinned toolchain {} is affected by {} ({}): {}",
-                        tc.channel, a.id, a.package, a.title
-                    );
-                    let patched: Vec<&str> = a.patched.iter().map(|r| r.as_str()).collect();
-                    out.push(finding(
-                        ctx,
-                        &TOOLCHAIN_ADVISORY,
-                        &a.id,
-                        &a.package,
-                        tc.location.clone(),
-                        msg,
-                        format!("pin a fixed toolchain ({})", patched.join(" or ")),
-                    ));
-                }
             }
         }
     }

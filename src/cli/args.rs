@@ -199,10 +199,10 @@ pub struct LicensesArgs {
     #[command(flatten)]
     pub ws: WorkspaceArgs,
     /// Output format.
-    #[arg(long, default_value = "human", value_parser = names::<InventoryFormat>(&["human", "json", "csv"]))]
+    #[arg(long, default_value = "human", value_parser = names::<InventoryFormat>(&InventoryFormat::NAMES))]
     pub format: InventoryFormat,
     /// One table only: by crate (CSV's default) or by license.
-    #[arg(long, value_parser = names::<InventoryBy>(&["crate", "license"]))]
+    #[arg(long, value_parser = names::<InventoryBy>(&InventoryBy::NAMES))]
     pub by: Option<InventoryBy>,
     /// Write to FILE (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]

@@ -40,11 +40,8 @@ pub fn main_with_args(args: Vec<OsString>) -> u8 {
         }
     };
     let levels = cli_levels(&matches);
-    let result = std::panic::catch_unwind(|| run(&cli, levels)).unwrap_or_else(|_| {
-        Err(Error::Usage(
-            "internal error (a bug in depgate); no report was written".into(),
-        ))
-    });
+    let result = std::panic::catch_unwind(|| run(&cli, levels))
+        .unwrap_or_else(|_| Err(Error::Internal("no report was written".into())));
     if let Err(e) = &result {
         report_error(e);
     }
@@ -211,7 +208,8 @@ fn parse_outputs(specs: &[String]) -> Result<Vec<(Format, PathBuf)>> {
                 .ok_or_else(|| Error::Usage(format!("--output {spec}: expected FORMAT=PATH")))?;
             let format = Format::parse(fmt).ok_or_else(|| {
                 Error::Usage(format!(
-                    "--output {spec}: unsupported format `{fmt}` (human, json, sarif, markdown, gitlab-codequality, gitlab-dependency-scanning)"
+                    "--output {spec}: unsupported format `{fmt}` ({})",
+                    Format::NAMES.join(", ")
                 ))
             })?;
             Ok((format, PathBuf::from(path)))

@@ -9,18 +9,24 @@
 
 use crate::error::{Error, Result};
 use crate::model::{Diff, Finding, Resolved, SCHEMA};
-use crate::policy::schema::{Field, Ty};
+use crate::policy::schema::{Field, Looser, Ty, Unset};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// `[diff]` keys.
+/// The default `[diff] fail-existing`.
+pub const DEFAULT_FAIL_EXISTING: &[&str] = &["sla-overdue", "waiver-expired"];
+
+/// `[diff]` keys. A kind removed from `fail-existing` is looser.
 pub const FIELDS: &[Field] = &[Field::new(
     "fail-existing",
     Ty::StrList,
     "kinds of existing findings that still fail: `sla-overdue`, `waiver-expired`, or rule ids",
 )
-.looser(super::FAIL_EXISTING_LOOSER)];
+.looser(Looser::Removed {
+    label: "fail-existing kind",
+    unset: Unset::Default(DEFAULT_FAIL_EXISTING),
+})];
 
 #[derive(Debug, Clone, Default)]
 pub struct Baseline {

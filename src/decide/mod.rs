@@ -20,7 +20,7 @@ pub use config::{CliLevel, Config, ExposureCaps};
 
 use crate::date::Date;
 use crate::model::{Counts, Diff, Finding, Level, LevelSource, Resolved, Rule, WaiverId};
-use crate::policy::schema::{EXPOSURE_FIELDS, Field, Looser, Ty, Unset};
+use crate::policy::schema::{EXPOSURE_FIELDS, Field, Ty};
 
 /// The decide stage's rules.
 pub const RULES: &[&Rule] = &[
@@ -55,15 +55,6 @@ pub const FIELDS: &[Field] = &[
         "diff-only gating against --baseline",
     ),
 ];
-
-/// The default `[diff] fail-existing`.
-pub const DEFAULT_FAIL_EXISTING: &[&str] = &["sla-overdue", "waiver-expired"];
-
-/// The `[diff] fail-existing` field's strictness: a kind removed is looser.
-pub(crate) const FAIL_EXISTING_LOOSER: Looser = Looser::Removed {
-    label: "fail-existing kind",
-    unset: Unset::Default(DEFAULT_FAIL_EXISTING),
-};
 
 /// The decide stage's result for one workspace.
 #[derive(Debug, Clone)]

@@ -90,19 +90,10 @@ fn rank(n: Option<&Node>, looser: Looser, ty: Ty) -> Option<f64> {
     }
 }
 
-/// `1.85.0` as one comparable number.
+/// A Rust release as one comparable number.
 fn version_rank(s: &str) -> Option<f64> {
-    let mut parts = s.split('.').map(|p| p.parse::<u32>().ok());
-    let (major, minor, patch) = (
-        parts.next()??,
-        parts.next().flatten(),
-        parts.next().flatten(),
-    );
-    Some(
-        f64::from(major) * 1e6
-            + f64::from(minor.unwrap_or(0)) * 1e3
-            + f64::from(patch.unwrap_or(0)),
-    )
+    let v = crate::model::channel_version(s)?;
+    Some(v.major as f64 * 1e6 + v.minor as f64 * 1e3 + v.patch as f64)
 }
 
 /// A value as a message shows it.

@@ -241,13 +241,7 @@ impl Graph {
     }
 }
 
-/// Nearest ancestor of `start` (itself included) that holds `.git`.
-pub fn find_repo_root(start: &std::path::Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .find(|dir| dir.join(".git").exists())
-        .map(|d| d.to_path_buf())
-}
+pub use crate::location::find_repo_root;
 
 /// `$CARGO_HOME`, else `~/.cargo`.
 pub fn cargo_home() -> Option<PathBuf> {

@@ -15,19 +15,7 @@ pub struct Toolchain {
     pub location: Location,
 }
 
-/// `1.82` → 1.82.0; `1.82.1` as is; anything else → `None`.
-pub fn channel_version(channel: &str) -> Option<semver::Version> {
-    let parts: Vec<&str> = channel.split('.').collect();
-    match parts.as_slice() {
-        [a, b] => Some(semver::Version::new(a.parse().ok()?, b.parse().ok()?, 0)),
-        [a, b, c] => Some(semver::Version::new(
-            a.parse().ok()?,
-            b.parse().ok()?,
-            c.parse().ok()?,
-        )),
-        _ => None,
-    }
-}
+pub use crate::model::channel_version;
 
 /// Reads the toolchain file of `root`, if there is one.
 pub fn read(root: &Path, base: &Path) -> Result<Option<Toolchain>> {

@@ -8,6 +8,7 @@ pub mod exposure;
 pub mod finding;
 pub mod inventory;
 pub mod rule;
+pub mod version;
 pub mod waiver;
 
 pub use assessment::{
@@ -20,4 +21,5 @@ pub use finding::{
     fingerprint, hex,
 };
 pub use rule::{Rule, did_you_mean, hint};
+pub use version::channel_version;
 pub use waiver::Waiver;

@@ -136,7 +136,12 @@ pub fn evaluate(
         loaded: &loaded,
         ..*inputs
     };
-    let outcome = super::evaluate(&base_inputs, &base_graph, index, None, Vec::new());
+    let unit = super::Unit {
+        graph: &base_graph,
+        index,
+        workspace: base_graph.workspace_key(),
+    };
+    let outcome = super::evaluate(&base_inputs, &unit, None, Vec::new());
     let findings = outcome.findings.iter().map(|f| Resolved {
         rule: f.rule.id.to_string(),
         package: f.package.as_ref().map(|p| serde_json::json!(p)),

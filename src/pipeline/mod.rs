@@ -34,7 +34,7 @@ impl Loaded {
     /// As [`Loaded::new`], logging every key read into `log`.
     pub fn with_log(policy: Policy, log: &ReadLog) -> Loaded {
         Loaded {
-            configs: crate::registry::configs(&policy, log),
+            configs: Configs::new(&policy, log),
             decide: crate::registry::decide_config(&policy, log),
             policy,
         }
@@ -77,23 +77,30 @@ pub enum Against<'a> {
 pub fn run(inputs: &Inputs<'_>, graph: &Graph, against: Against<'_>) -> Result<Assessment> {
     let mut notes = Vec::new();
     let index = load_index(inputs, graph, &mut notes);
+    let workspace = graph.workspace_key();
+    let base;
     let (baseline, weakened) = match against {
         Against::Nothing => (None, Vec::new()),
-        Against::Baseline(b) => (Some(b.clone()), Vec::new()),
+        Against::Baseline(b) => (Some(b), Vec::new()),
         Against::BaseRef { rev, input, policy } => {
-            let base = base_ref::evaluate(inputs, graph, rev, input, policy, index.as_ref())?;
+            base = base_ref::evaluate(inputs, graph, rev, input, policy, index.as_ref())?;
             let weakened = decide::weakened::compare(
                 &base.policy,
                 &inputs.loaded.policy,
                 &crate::registry::all_fields(),
                 crate::registry::rules(),
-                &graph.workspace_key(),
+                &workspace,
             );
-            (Some(base.baseline), weakened)
+            (Some(&base.baseline), weakened)
         }
     };
-    let outcome = evaluate(inputs, graph, index.as_ref(), baseline.as_ref(), weakened);
-    Ok(assemble(inputs, graph, outcome, baseline.is_some(), notes))
+    let unit = Unit {
+        graph,
+        index: index.as_ref(),
+        workspace,
+    };
+    let outcome = evaluate(inputs, &unit, baseline, weakened);
+    Ok(assemble(inputs, &unit, outcome, baseline.is_some(), notes))
 }
 
 /// The local index cache, when some family needs it.
@@ -118,23 +125,31 @@ fn load_index(inputs: &Inputs<'_>, graph: &Graph, notes: &mut Vec<String>) -> Op
     Some(index)
 }
 
+/// One unit's graph and what was loaded for it.
+struct Unit<'a> {
+    graph: &'a Graph,
+    index: Option<&'a IndexCache>,
+    /// `graph.workspace_key()`, computed once.
+    workspace: String,
+}
+
 /// Checks, then decide, then the inverse paths of what is kept.
 fn evaluate(
     inputs: &Inputs<'_>,
-    graph: &Graph,
-    index: Option<&IndexCache>,
+    unit: &Unit<'_>,
     baseline: Option<&Baseline>,
     extra: Vec<Finding>,
 ) -> Outcome {
     let loaded = inputs.loaded;
     let overridden = loaded.decide.overridden(inputs.cli);
+    let graph = unit.graph;
     let ctx = ScanContext {
         graph,
         today: inputs.today,
         db: inputs.db,
-        index,
+        index: unit.index,
         overridden: &overridden,
-        workspace: graph.workspace_key(),
+        workspace: unit.workspace.clone(),
     };
     let mut findings = run_all(&ctx, &loaded.configs);
     findings.extend(extra);
@@ -154,12 +169,13 @@ fn evaluate(
 /// The assessment the renderers read.
 fn assemble(
     inputs: &Inputs<'_>,
-    graph: &Graph,
+    unit: &Unit<'_>,
     outcome: Outcome,
     has_baseline: bool,
     notes: Vec<String>,
 ) -> Assessment {
     let policy = &inputs.loaded.policy;
+    let graph = unit.graph;
     let mut members: Vec<String> = graph
         .members()
         .map(|m| graph.package(m).name.clone())
@@ -172,7 +188,7 @@ fn assemble(
         tool: Tool::DEPGATE,
         today: inputs.today,
         workspace: WorkspaceInfo {
-            root: graph.workspace_key(),
+            root: unit.workspace.clone(),
             mode: graph.mode,
             lockfile: graph.lockfile.as_ref().map(|l| l.display.clone()),
             lock_version: graph.lock_version,

@@ -261,10 +261,7 @@ fn problem(at: &Origin, key: &str, message: String) -> Error {
 
 /// Loads a policy file (for `depgate policy check FILE`).
 pub fn load_file(path: &Path, schema: &Schema) -> Result<Policy> {
-    let repo = path
-        .parent()
-        .and_then(|d| d.ancestors().find(|a| a.join(".git").exists()))
-        .map(Path::to_path_buf);
+    let repo = path.parent().and_then(crate::location::find_repo_root);
     load_layers(Layer::File(path.to_path_buf(), repo), schema)
 }
 

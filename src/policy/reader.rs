@@ -85,6 +85,11 @@ impl<'a> Reader<'a> {
         self.get(key).1.and_then(Node::as_str)
     }
 
+    /// A string as written, owned.
+    pub fn string(&self, key: &str) -> Option<String> {
+        self.str(key).map(str::to_string)
+    }
+
     /// A [`Ty::OneOf`] option as written, else the declared default.
     pub fn option(&self, key: &str) -> Option<&'a str> {
         match self.get(key) {

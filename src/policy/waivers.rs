@@ -64,15 +64,14 @@ pub fn parse(root: &Reader<'_>) -> Vec<Waiver> {
     root.tables(FIELD.key)
         .iter()
         .filter_map(|e| {
-            let s = |k: &str| e.str(k).map(str::to_string);
             Some(Waiver {
-                rule: s("rule"),
-                id: s("id"),
-                krate: s("crate"),
-                versions: s("versions"),
-                reason: s("reason")?,
+                rule: e.string("rule"),
+                id: e.string("id"),
+                krate: e.string("crate"),
+                versions: e.string("versions"),
+                reason: e.string("reason")?,
                 expires: e.date("expires")?,
-                approved_by: s("approved-by"),
+                approved_by: e.string("approved-by"),
                 location: e.location("waiver"),
             })
         })

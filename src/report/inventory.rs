@@ -12,6 +12,10 @@ pub enum InventoryFormat {
     Csv,
 }
 
+impl InventoryFormat {
+    pub const NAMES: [&'static str; 3] = ["human", "json", "csv"];
+}
+
 impl std::str::FromStr for InventoryFormat {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
@@ -29,6 +33,10 @@ impl std::str::FromStr for InventoryFormat {
 pub enum InventoryBy {
     Crate,
     License,
+}
+
+impl InventoryBy {
+    pub const NAMES: [&'static str; 2] = ["crate", "license"];
 }
 
 impl std::str::FromStr for InventoryBy {
