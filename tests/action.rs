@@ -5,12 +5,12 @@
 
 mod common;
 use common::*;
-use serde_yaml::Value;
+use serde_yaml_ng::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 fn action() -> Value {
-    serde_yaml::from_str(&std::fs::read_to_string(repo().join("action.yml")).unwrap()).unwrap()
+    serde_yaml_ng::from_str(&std::fs::read_to_string(repo().join("action.yml")).unwrap()).unwrap()
 }
 
 fn steps(a: &Value) -> Vec<Value> {
