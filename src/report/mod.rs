@@ -8,6 +8,7 @@ pub mod inventory;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+mod sarif_types;
 
 use crate::model::{Assessment, DbSummary};
 

@@ -4,9 +4,11 @@
 //! fingerprint as `primaryLocationLineHash`, and waivers as suppressions.
 //! GitHub's limit of 25,000 results per run is enforced with a warning.
 
+use super::sarif_types::*;
 use crate::location::Location;
 use crate::model::{Assessment as Report, Finding, Level, Rule, Waiver};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
 pub const MAX_RESULTS: usize = 25_000;
 const INFO_URI: &str = "https://github.com/depgate/depgate";
@@ -29,7 +31,7 @@ pub fn mapped_security_severity(rule: &Rule) -> &'static str {
     }
 }
 
-fn rule_json(rule: &Rule) -> Value {
+fn descriptor(rule: &Rule) -> ReportingDescriptor<'_> {
     let full = rule
         .page
         .split("## What it checks")
@@ -37,62 +39,84 @@ fn rule_json(rule: &Rule) -> Value {
         .and_then(|s| s.split("\n## ").next())
         .map_or(rule.summary, str::trim);
     let mut tags = vec![rule.family];
-    let mut properties = json!({ "precision": "very-high" });
     if rule.security {
         tags.insert(0, "security");
-        properties["security-severity"] = json!(mapped_security_severity(rule));
     }
-    properties["tags"] = json!(tags);
-    json!({
-        "id": rule.id,
-        "name": rule.name,
-        "shortDescription": { "text": rule.summary },
-        "fullDescription": { "text": full },
-        "help": { "text": rule.page, "markdown": rule.page },
-        "helpUri": format!("{INFO_URI}/blob/main/rules/{}.md", rule.id),
-        "defaultConfiguration": { "level": sarif_level(rule.default_level) },
-        "properties": properties,
-    })
+    ReportingDescriptor {
+        default_configuration: DefaultConfiguration {
+            level: sarif_level(rule.default_level),
+        },
+        full_description: Text { text: full },
+        help: Help {
+            markdown: rule.page,
+            text: rule.page,
+        },
+        help_uri: format!("{INFO_URI}/blob/main/rules/{}.md", rule.id),
+        id: rule.id,
+        name: rule.name,
+        properties: RuleProperties {
+            precision: "very-high",
+            security_severity: rule.security.then(|| mapped_security_severity(rule)),
+            tags,
+        },
+        short_description: Text { text: rule.summary },
+    }
 }
 
 /// A physical location, or `None` for places that are not repository
 /// files (built-in presets, absolute paths outside the repository).
-fn location(loc: &Location) -> Option<Value> {
+fn location(loc: &Location) -> Option<SarifLocation> {
     if loc.path.starts_with('/') || loc.path.contains(':') {
         return None;
     }
-    Some(json!({
-        "physicalLocation": {
-            "artifactLocation": { "uri": loc.path.replace('\\', "/"), "uriBaseId": "%SRCROOT%" },
-            "region": { "startLine": loc.line, "startColumn": loc.column },
+    Some(SarifLocation {
+        id: None,
+        message: Message {
+            text: loc.label.clone(),
         },
-        "message": { "text": loc.label },
-    }))
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation {
+                uri: loc.path.replace('\\', "/"),
+                uri_base_id: "%SRCROOT%",
+            },
+            region: Region {
+                start_column: loc.column,
+                start_line: loc.line,
+            },
+        },
+    })
 }
 
-fn result(
-    f: &Finding,
+/// depgate's result properties: exposure, subject, paths, the package,
+/// the finding's own properties and GitHub's `security-severity`.
+fn properties(f: &Finding) -> BTreeMap<String, Value> {
+    let mut p = BTreeMap::from([
+        ("exposure".to_string(), json!(f.exposure.as_str())),
+        ("subject".to_string(), json!(f.subject)),
+        ("paths".to_string(), json!(f.paths)),
+    ]);
+    if let Some(pkg) = &f.package {
+        p.insert("package".into(), json!(pkg));
+    }
+    p.extend(f.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
+    // The CVSS base score of a vulnerability, as GitHub's string form.
+    if let Some((score, _)) = f.facts.cvss {
+        p.insert("security-severity".into(), json!(format!("{score:.1}")));
+    }
+    p
+}
+
+fn result<'a>(
+    f: &'a Finding,
     rule_index: usize,
     fallback: Option<&str>,
     waiver: Option<&Waiver>,
-) -> Value {
+) -> SarifResult<'a> {
     let mut text = f.message.clone();
     if let Some(fix) = &f.fix {
         text.push_str(&format!(". Fix: {fix}"));
     }
     let mut locs = f.locations.iter().filter_map(location);
-    let mut r = json!({
-        "ruleId": f.rule.id,
-        "ruleIndex": rule_index,
-        "level": sarif_level(f.level),
-        "message": { "text": text },
-        "partialFingerprints": { "primaryLocationLineHash": f.fingerprint },
-        "properties": {
-            "exposure": f.exposure.as_str(),
-            "subject": f.subject,
-            "paths": f.paths,
-        },
-    });
     // GitHub needs a location on every result: a finding about a built-in
     // preset (no repository file) points at the workspace's Cargo.lock.
     let fallback = fallback.and_then(|path| {
@@ -103,38 +127,40 @@ fn result(
             label: "workspace".into(),
         })
     });
-    if let Some(first) = locs.next().or(fallback) {
-        r["locations"] = json!([first]);
-    }
-    let related: Vec<Value> = locs
+    let locations: Vec<SarifLocation> = locs.next().or(fallback).into_iter().collect();
+    let related_locations = locs
         .enumerate()
-        .map(|(i, mut l)| {
-            l["id"] = json!(i + 1);
-            l
+        .map(|(i, l)| SarifLocation {
+            id: Some(i + 1),
+            ..l
         })
         .collect();
-    if !related.is_empty() {
-        r["relatedLocations"] = json!(related);
+    let suppressions = waiver
+        .map(|w| Suppression {
+            justification: format!("{} (until {})", w.reason, w.expires),
+            kind: "external",
+            status: "accepted",
+        })
+        .into_iter()
+        .collect();
+    SarifResult {
+        level: sarif_level(f.level),
+        locations,
+        message: Message { text },
+        partial_fingerprints: PartialFingerprints {
+            primary_location_line_hash: &f.fingerprint,
+        },
+        properties: properties(f),
+        related_locations,
+        rule_id: f.rule.id,
+        rule_index,
+        suppressions,
     }
-    if let Some(p) = &f.package {
-        r["properties"]["package"] = json!(p);
-    }
-    for (k, v) in &f.properties {
-        r["properties"][k] = v.clone();
-    }
-    // The CVSS base score of a vulnerability, as GitHub's string form.
-    if let Some((score, _)) = f.facts.cvss {
-        r["properties"]["security-severity"] = json!(format!("{score:.1}"));
-    }
-    if let Some(w) = waiver {
-        r["suppressions"] = json!([{ "kind": "external", "status": "accepted", "justification": format!("{} (until {})", w.reason, w.expires) }]);
-    }
-    r
 }
 
 pub fn render(report: &Report, category: Option<&str>) -> String {
     let rules = report.rules;
-    let mut results: Vec<Value> = report
+    let mut results: Vec<SarifResult<'_>> = report
         .findings
         .iter()
         .map(|f| {
@@ -149,39 +175,49 @@ pub fn render(report: &Report, category: Option<&str>) -> String {
     if results.len() > MAX_RESULTS {
         let dropped = results.len() - MAX_RESULTS;
         results.truncate(MAX_RESULTS);
-        notifications.push(json!({
-            "level": "warning",
-            "message": { "text": format!("{dropped} results were left out: GitHub accepts at most {MAX_RESULTS} per run; see the JSON report for all findings") },
-        }));
+        notifications.push(Notification {
+            level: "warning",
+            message: Message {
+                text: format!("{dropped} results were left out: GitHub accepts at most {MAX_RESULTS} per run; see the JSON report for all findings"),
+            },
+        });
     }
     let category = category.map_or_else(
         || format!("depgate/{}", report.workspace.root),
         str::to_string,
     );
-    let sarif = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "depgate",
-                "version": report.tool.version,
-                "semanticVersion": report.tool.version,
-                "informationUri": INFO_URI,
-                "rules": rules.iter().map(|r| rule_json(r)).collect::<Vec<_>>(),
-            }},
-            "automationDetails": { "id": format!("{}/", category.trim_end_matches('/')) },
-            "invocations": [{
-                "executionSuccessful": true,
-                "toolExecutionNotifications": notifications,
-            }],
-            "results": results,
-            "properties": {
-                "verdict": { "passed": report.verdict.passed, "failOn": report.verdict.fail_on.as_str() },
-                "advisoryDb": report.advisory_db,
-            },
+    let run = Run {
+        automation_details: AutomationDetails {
+            id: format!("{}/", category.trim_end_matches('/')),
+        },
+        invocations: vec![Invocation {
+            execution_successful: true,
+            tool_execution_notifications: notifications,
         }],
-    });
-    let mut s = serde_json::to_string_pretty(&sarif).unwrap_or_default();
+        properties: RunProperties {
+            advisory_db: json!(report.advisory_db),
+            verdict: VerdictProperties {
+                fail_on: report.verdict.fail_on.as_str(),
+                passed: report.verdict.passed,
+            },
+        },
+        results,
+        tool: Tool {
+            driver: Driver {
+                information_uri: INFO_URI,
+                name: "depgate",
+                rules: rules.iter().map(|r| descriptor(r)).collect(),
+                semantic_version: report.tool.version,
+                version: report.tool.version,
+            },
+        },
+    };
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: vec![run],
+        version: "2.1.0",
+    };
+    let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();
     s.push('\n');
     s
 }
