@@ -53,6 +53,19 @@ impl SourceText {
         Some(self.text[start..end].trim_end_matches(['\n', '\r']))
     }
 
+    /// The text of `count` lines from the 1-based `line`, without the
+    /// final line ending; `None` when `line` is past the end.
+    pub fn lines(&self, line: u32, count: u32) -> Option<&str> {
+        let i = (line as usize).checked_sub(1)?;
+        let start = *self.line_starts.get(i)?;
+        let end = self
+            .line_starts
+            .get(i + count as usize)
+            .copied()
+            .unwrap_or(self.text.len());
+        Some(self.text[start..end].trim_end_matches(['\n', '\r']))
+    }
+
     /// A location for a byte span of this file.
     pub fn location(&self, span: Range<usize>, label: impl Into<String>) -> Location {
         let (line, column) = self.line_col(span.start);

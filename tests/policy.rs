@@ -122,3 +122,33 @@ fn policy_check_and_show_commands() {
         bad.stderr
     );
 }
+
+/// A policy error names the file, line, column and key on one line, then
+/// quotes the line and points at the key, as findings are shown.
+#[test]
+fn policy_errors_quote_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("depgate.toml");
+    std::fs::write(&p, "[sources]\nallow-registry = [\"x\"]\n").unwrap();
+    let out = common::depgate_args(&["policy", "check", p.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    let shown = p.display().to_string();
+    assert!(
+        out.stderr.contains(&format!(
+            "error: {shown}:2:1: `sources.allow-registry`: unknown key (did you mean `allow-registries`?)"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("2 | allow-registry = [\"x\"]"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("  | ^^^^^^^^^^^^^^ did you mean `allow-registries`?"),
+        "{}",
+        out.stderr
+    );
+}

@@ -12,11 +12,12 @@ use crate::pipeline::{Against, Inputs, Loaded};
 use crate::report::{Format, RenderOptions, render};
 use clap::{CommandFactory, FromArgMatches};
 use std::ffi::OsString;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 mod args;
 mod commands;
+mod errors;
 pub use args::*;
 
 /// Runs depgate on `args` (including the program name) and returns the exit code.
@@ -43,7 +44,7 @@ pub fn main_with_args(args: Vec<OsString>) -> u8 {
     let result = std::panic::catch_unwind(|| run(&cli, levels))
         .unwrap_or_else(|_| Err(Error::Internal("no report was written".into())));
     if let Err(e) = &result {
-        report_error(e);
+        errors::report(e);
     }
     exit_code(&result)
 }
@@ -55,20 +56,6 @@ pub fn exit_code(result: &Result<Option<Verdict>>) -> u8 {
         Err(e) => e.exit_code(),
         Ok(Some(verdict)) => verdict.exit_code,
         Ok(None) => EXIT_PASS,
-    }
-}
-
-fn report_error(e: &Error) {
-    let mut err = std::io::stderr().lock();
-    match e {
-        Error::Input(problems) => {
-            for p in problems {
-                let _ = writeln!(err, "error: {p}");
-            }
-        }
-        other => {
-            let _ = writeln!(err, "error: {other}");
-        }
     }
 }
 
@@ -217,6 +204,8 @@ fn parse_outputs(specs: &[String]) -> Result<Vec<(Format, PathBuf)>> {
         .collect()
 }
 
+/// `--color`, else `CARGO_TERM_COLOR`, else auto: anstream decides for
+/// stdout (a terminal, `NO_COLOR`, `CLICOLOR`, `CLICOLOR_FORCE`, `TERM=dumb`).
 fn use_color(choice: Option<ColorChoice>) -> bool {
     let choice = choice.unwrap_or_else(|| match std::env::var("CARGO_TERM_COLOR").as_deref() {
         Ok("always") => ColorChoice::Always,
@@ -227,7 +216,7 @@ fn use_color(choice: Option<ColorChoice>) -> bool {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
         }
     }
 }
