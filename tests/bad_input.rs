@@ -42,6 +42,15 @@ const CASES: &[Case] = &[
         expect: &["Cargo.lock:5:", "invalid TOML"],
     },
     Case {
+        name: "a TOML file that is not a Cargo.lock",
+        files: &[(
+            "Cargo.lock",
+            "[sources]\nallow-registries = [\"crates-io\"]\n",
+        )],
+        args: LOCK_ARGS,
+        expect: &["Cargo.lock:1:1", "`package`", "no [[package]] entries"],
+    },
+    Case {
         name: "lockfile is not TOML",
         files: &[("Cargo.lock", "version = 3\n<<<<<<< HEAD\n")],
         args: LOCK_ARGS,

@@ -1,0 +1,80 @@
+//! Unit tests of the Cargo.lock reader: lines, edges, versions, v1 forms.
+
+use super::*;
+
+fn src(text: &str) -> SourceText {
+    SourceText::new("Cargo.lock", text.to_string())
+}
+
+#[test]
+fn v3_lines_and_edges() {
+    let text = "version = 3\n\n[[package]]\nname = \"a\"\nversion = \"0.1.0\"\ndependencies = [\n \"b\",\n]\n\n[[package]]\nname = \"b\"\nversion = \"1.2.3\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"ff\"\n";
+    let lock = parse(&src(text)).unwrap();
+    assert_eq!(lock.version, 3);
+    assert_eq!(lock.packages[0].line, 3);
+    assert_eq!(lock.packages[1].line, 10);
+    assert_eq!(lock.packages[0].dependencies, vec![1]);
+    assert_eq!(lock.packages[1].checksum.as_deref(), Some("ff"));
+}
+
+#[test]
+fn v1_metadata_checksums() {
+    let text = "[[package]]\nname = \"a\"\nversion = \"0.1.0\"\ndependencies = [\n \"b 1.0.0 (registry+https://github.com/rust-lang/crates.io-index)\",\n]\n\n[[package]]\nname = \"b\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n[metadata]\n\"checksum b 1.0.0 (registry+https://github.com/rust-lang/crates.io-index)\" = \"abc\"\n";
+    let lock = parse(&src(text)).unwrap();
+    assert_eq!(lock.version, 1);
+    assert_eq!(lock.packages[1].checksum.as_deref(), Some("abc"));
+    assert_eq!(lock.packages[0].dependencies, vec![1]);
+}
+
+/// The fast reader and the TOML parser agree on every corpus-like layout.
+#[test]
+fn fast_reader_matches_toml_parser() {
+    let text = "# comment\nversion = 3\n\n[[package]]\nname = \"a\"\nversion = \"0.1.0\"\ndependencies = [\n \"b 1.2.3\",\n]\n\n[[package]]\nname = \"b\"\nversion = \"1.2.3\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"ff\"\n";
+    let fast = crate::graph::lockfile_fast::parse(text).expect("canonical layout");
+    let full: RawLock = toml::from_str(text).unwrap();
+    let view = |r: &RawLock| {
+        r.package
+            .iter()
+            .map(|p| {
+                let q = p.get_ref();
+                let deps: Vec<_> = q
+                    .dependencies
+                    .iter()
+                    .map(|d| (d.get_ref().clone(), d.span()))
+                    .collect();
+                (
+                    p.span(),
+                    q.name.clone(),
+                    q.version.get_ref().clone(),
+                    q.version.span(),
+                    q.source.clone(),
+                    q.checksum.clone(),
+                    deps,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(view(&fast), view(&full));
+    assert_eq!(
+        fast.version.as_ref().map(|v| (*v.get_ref(), v.span())),
+        full.version.as_ref().map(|v| (*v.get_ref(), v.span()))
+    );
+    // Anything unusual goes to the full parser.
+    assert!(crate::graph::lockfile_fast::parse("[[package]]\nname = 'a'\n").is_none());
+    assert!(crate::graph::lockfile_fast::parse("[patch.unused]\n").is_none());
+}
+
+#[test]
+fn errors_name_the_line() {
+    let err = parse(&src("version = 9\n")).err().unwrap().to_string();
+    assert!(err.contains("Cargo.lock:1:"), "{err}");
+    let text = "version = 3\n[[package]]\nname = \"a\"\nversion = \"x\"\n";
+    let err = parse(&src(text)).err().unwrap().to_string();
+    assert!(err.contains("Cargo.lock:4:"), "{err}");
+    let dup = "version = 3\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n";
+    let err = parse(&src(dup)).err().unwrap().to_string();
+    assert!(
+        err.contains("Cargo.lock:5:1") && err.contains("duplicate"),
+        "{err}"
+    );
+}
