@@ -19,6 +19,9 @@ pub struct InputProblem {
     pub key: String,
     pub message: String,
     pub help: Option<String>,
+    /// The text of the line, when the reader had the file at hand, so the
+    /// renderer never re-reads a file by its display path.
+    pub quote: Option<String>,
 }
 
 impl std::fmt::Display for InputProblem {
@@ -91,13 +94,36 @@ impl Error {
             key: key.into(),
             message: message.into(),
             help: None,
+            quote: None,
         }])
+    }
+
+    /// A single problem at a place in `src`, quoting its line.
+    pub fn at(
+        src: &SourceText,
+        at: (u32, u32),
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::input(&src.display, at, key, message).with_quotes(std::slice::from_ref(src))
     }
 
     /// A TOML syntax error in `src`, at its span.
     pub fn toml(src: &SourceText, span: Option<std::ops::Range<usize>>, message: &str) -> Self {
         let at = span.map_or((1, 1), |s| src.line_col(s.start));
-        Error::input(&src.display, at, "", format!("invalid TOML: {message}"))
+        Error::at(src, at, "", format!("invalid TOML: {message}"))
+    }
+
+    /// Fills in the quoted line of each input problem whose file is one of
+    /// `texts` (matched by display path).
+    pub fn with_quotes(mut self, texts: &[SourceText]) -> Self {
+        if let Error::Input(problems) = &mut self {
+            for p in problems.iter_mut().filter(|p| p.quote.is_none()) {
+                let text = texts.iter().find(|t| t.display == p.path);
+                p.quote = text.and_then(|t| t.line(p.line)).map(str::to_string);
+            }
+        }
+        self
     }
 
     /// Every error means depgate could not check: exit code 2.

@@ -51,6 +51,31 @@ const CASES: &[Case] = &[
         expect: &["Cargo.lock:1:1", "`package`", "no [[package]] entries"],
     },
     Case {
+        // Found by hand: this panicked in the index-cache path split.
+        name: "a registry crate with a non-ASCII name",
+        files: &[
+            (
+                "Cargo.lock",
+                "version = 3\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\"a\u{e9}b\"]\n\n[[package]]\nname = \"a\u{e9}b\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+            ),
+            (
+                "p.toml",
+                "[advisories.yanked]\nsource = \"cargo-index-cache\"\n",
+            ),
+        ],
+        args: POLICY_ARGS,
+        expect: &["Cargo.lock:8:1", "package[a\u{e9}b].name", "not 1-64 ASCII"],
+    },
+    Case {
+        name: "a lockfile package with an empty name",
+        files: &[(
+            "Cargo.lock",
+            "version = 3\n\n[[package]]\nname = \"\"\nversion = \"0.1.0\"\n",
+        )],
+        args: LOCK_ARGS,
+        expect: &["Cargo.lock:3:1", "an empty package name"],
+    },
+    Case {
         name: "lockfile is not TOML",
         files: &[("Cargo.lock", "version = 3\n<<<<<<< HEAD\n")],
         args: LOCK_ARGS,

@@ -129,6 +129,7 @@ impl AdvisoryDb {
                 help: Some(
                     "pass the root of a rustsec/advisory-db checkout with --advisory-db".into(),
                 ),
+                quote: None,
             }]));
         }
         // One directory per crate: walk them in parallel (the walk and its

@@ -56,6 +56,7 @@ fn problem(file: &str, line: u32, key: &str, message: String) -> Error {
         key: key.to_string(),
         message,
         help: None,
+        quote: None,
     }])
 }
 

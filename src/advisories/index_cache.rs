@@ -41,12 +41,15 @@ impl IndexCache {
 
 /// Cargo's index path for a crate name (`ab/cd/abcd…`, `3/a/abc`, …).
 fn relative_path(name: &str) -> PathBuf {
+    // Split by characters, never by byte offset: the loaders only let ASCII
+    // registry names through, but this must not panic on anything else.
     let n = name.to_lowercase();
-    match n.len() {
-        1 => PathBuf::from("1").join(&n),
-        2 => PathBuf::from("2").join(&n),
-        3 => PathBuf::from("3").join(&n[..1]).join(&n),
-        _ => PathBuf::from(&n[..2]).join(&n[2..4]).join(&n),
+    let chars: Vec<char> = n.chars().collect();
+    let part = |r: std::ops::Range<usize>| chars[r].iter().collect::<String>();
+    match chars.len() {
+        0..=2 => PathBuf::from(chars.len().to_string()).join(&n),
+        3 => PathBuf::from("3").join(part(0..1)).join(&n),
+        _ => PathBuf::from(part(0..2)).join(part(2..4)).join(&n),
     }
 }
 
@@ -113,6 +116,12 @@ mod tests {
         assert_eq!(relative_path("ab"), PathBuf::from("2/ab"));
         assert_eq!(relative_path("syn"), PathBuf::from("3/s/syn"));
         assert_eq!(relative_path("Itoa"), PathBuf::from("it/oa/itoa"));
+        // Never a byte slice through a character.
+        assert_eq!(relative_path("a\u{e9}b"), PathBuf::from("3/a/a\u{e9}b"));
+        assert_eq!(
+            relative_path("\u{e9}\u{e9}\u{e9}\u{e9}x"),
+            PathBuf::from("\u{e9}\u{e9}/\u{e9}\u{e9}/\u{e9}\u{e9}\u{e9}\u{e9}x")
+        );
     }
 
     #[test]

@@ -1,28 +1,13 @@
 //! Errors on stderr. An input problem keeps its one-line form
-//! (`FILE:LINE:COLUMN: `key`: message (help)`), and when its file can be
-//! read again (a policy file, a preset, a Cargo.lock beside the current
-//! directory) annotate-snippets quotes the line and points at the place,
-//! as findings are shown.
+//! (`FILE:LINE:COLUMN: `key`: message (help)`), and when the reader kept
+//! the line (`InputProblem::quote`: policy files, presets, lockfiles,
+//! metadata) annotate-snippets quotes it and points at the place, as
+//! findings are shown. Files are never re-read by their display path, which
+//! is relative to the repository, not to the current directory.
 
 use crate::error::{Error, InputProblem};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::io::Write;
-
-/// Largest file re-read to quote a line.
-const MAX_QUOTED_FILE: u64 = 16 << 20;
-
-/// The text of the file a problem names, if it can be read again.
-fn source(path: &str) -> Option<String> {
-    if let Some(name) = path.strip_prefix("preset:") {
-        let preset = crate::policy::PRESETS.iter().find(|(n, _)| *n == name)?;
-        return Some(preset.1.to_string());
-    }
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_QUOTED_FILE {
-        return None;
-    }
-    std::fs::read_to_string(path).ok()
-}
 
 /// The byte range of the token that starts at 1-based `column` of `line`:
 /// a quoted string, or up to the next space, `=` or `,`.
@@ -41,11 +26,7 @@ fn token(line: &str, column: u32) -> std::ops::Range<usize> {
 
 fn render_problem(p: &InputProblem, renderer: &Renderer) -> String {
     let title = Level::ERROR.primary_title(p.to_string());
-    let text = source(&p.path);
-    let quoted = text
-        .as_deref()
-        .and_then(|t| t.lines().nth((p.line as usize).checked_sub(1)?));
-    let group = match quoted {
+    let group = match p.quote.as_deref() {
         Some(line) if !line.is_empty() => {
             let label = p.help.as_deref().unwrap_or(p.message.as_str());
             Group::with_title(title).element(

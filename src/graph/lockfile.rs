@@ -105,7 +105,7 @@ fn finish(src: &SourceText, raw: RawLock) -> Result<Lockfile> {
     // Cargo writes at least the workspace's own packages.
     if entries.is_empty() {
         let msg = "no [[package]] entries: this is not a Cargo.lock";
-        return Err(Error::input(&src.display, (1, 1), "package", msg));
+        return Err(Error::at(src, (1, 1), "package", msg));
     }
     let mut packages = Vec::with_capacity(entries.len());
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
@@ -113,9 +113,10 @@ fn finish(src: &SourceText, raw: RawLock) -> Result<Lockfile> {
     for entry in &entries {
         let line = header_line(src, entry.span().start);
         let p = entry.get_ref();
+        check_name(src, line, p)?;
         let version = semver::Version::parse(p.version.get_ref()).map_err(|e| {
-            Error::input(
-                &src.display,
+            Error::at(
+                src,
                 src.line_col(p.version.span().start),
                 format!("package[{}].version", p.name),
                 format!("invalid version `{}`: {e}", p.version.get_ref()),
@@ -123,8 +124,8 @@ fn finish(src: &SourceText, raw: RawLock) -> Result<Lockfile> {
         })?;
         let key = (p.name.clone(), version.to_string(), p.source.clone());
         if let Some(first) = seen.insert(key, line) {
-            return Err(Error::input(
-                &src.display,
+            return Err(Error::at(
+                src,
                 (line, 1),
                 format!("package[{}]", p.name),
                 format!(
@@ -163,12 +164,47 @@ fn finish(src: &SourceText, raw: RawLock) -> Result<Lockfile> {
     Ok(Lockfile { version, packages })
 }
 
+/// Registry crate names are ASCII, as crates.io and cargo's index paths
+/// require (`[A-Za-z0-9_-]`, at most 64); an untrusted lockfile can write
+/// anything. Path and git packages may have Unicode names, as cargo allows,
+/// but never an empty one or control characters.
+fn check_name(src: &SourceText, line: u32, p: &RawPackage) -> Result<()> {
+    let registry = p
+        .source
+        .as_deref()
+        .is_some_and(|s| s.starts_with("registry+") || s.starts_with("sparse+"));
+    let why = if p.name.is_empty() {
+        Some("an empty package name")
+    } else if p.name.chars().any(char::is_control) {
+        Some("a package name with control characters")
+    } else if registry
+        && (p.name.len() > 64
+            || !p
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    {
+        Some("a registry package name that is not 1-64 ASCII letters, digits, `-` or `_`")
+    } else {
+        None
+    };
+    match why {
+        None => Ok(()),
+        Some(why) => Err(Error::at(
+            src,
+            (line, 1),
+            format!("package[{}].name", p.name.escape_debug()),
+            format!("{why}: `{}`", p.name.escape_debug()),
+        )),
+    }
+}
+
 fn lock_version(src: &SourceText, raw: &RawLock) -> Result<u32> {
     if let Some(v) = &raw.version {
         return match *v.get_ref() {
             n @ 1..=4 => Ok(n as u32),
-            n => Err(Error::input(
-                &src.display,
+            n => Err(Error::at(
+                src,
                 src.line_col(v.span().start),
                 "version",
                 format!("unsupported lockfile version {n} (depgate reads versions 1 to 4)"),
@@ -248,14 +284,14 @@ fn resolve_dep(
     };
     match candidates.as_slice() {
         [one] => Ok(*one),
-        [] => Err(Error::input(
-            &src.display,
+        [] => Err(Error::at(
+            src,
             src.line_col(dep.span().start),
             "dependencies",
             format!("dependency `{text}` matches no [[package]] entry"),
         )),
-        _ => Err(Error::input(
-            &src.display,
+        _ => Err(Error::at(
+            src,
             src.line_col(dep.span().start),
             "dependencies",
             format!("dependency `{text}` is ambiguous: several [[package]] entries match"),

@@ -78,3 +78,14 @@ fn errors_name_the_line() {
         "{err}"
     );
 }
+
+/// Path and git packages may have Unicode names, as cargo allows; registry
+/// names must be ASCII (crates.io's rule, and the index paths').
+#[test]
+fn unicode_names_only_outside_registries() {
+    let path_pkg = "version = 3\n\n[[package]]\nname = \"caf\u{e9}\"\nversion = \"0.1.0\"\n";
+    assert_eq!(parse(&src(path_pkg)).unwrap().packages[0].name, "caf\u{e9}");
+    let registry = "version = 3\n\n[[package]]\nname = \"caf\u{e9}\"\nversion = \"0.1.0\"\nsource = \"sparse+https://index.crates.io/\"\n";
+    let err = parse(&src(registry)).unwrap_err().to_string();
+    assert!(err.contains("Cargo.lock:3:1"), "{err}");
+}

@@ -126,16 +126,16 @@ type LockKey<'a> = (&'a str, String, Option<&'a str>);
 
 fn parse_json(json: &SourceText) -> Result<Metadata> {
     let meta: Metadata = serde_json::from_str(&json.text).map_err(|e| {
-        Error::input(
-            &json.display,
+        Error::at(
+            json,
             (e.line() as u32, e.column() as u32),
             "",
             format!("invalid cargo metadata JSON: {e}"),
         )
     })?;
     if meta.resolve.is_none() {
-        return Err(Error::input(
-            &json.display,
+        return Err(Error::at(
+            json,
             (1, 1),
             "resolve",
             "no `resolve` graph (was it generated with --no-deps?)",
@@ -145,7 +145,7 @@ fn parse_json(json: &SourceText) -> Result<Metadata> {
 }
 
 fn bad_node(json: &SourceText, message: String) -> Error {
-    Error::input(&json.display, (1, 1), "resolve.nodes", message)
+    Error::at(json, (1, 1), "resolve.nodes", message)
 }
 
 /// Cargo.lock entries by (name, version, source): their line and checksum.

@@ -48,16 +48,16 @@ pub fn parse(src: &SourceText) -> Result<Toolchain> {
         .and_then(|t| t.get_ref().as_table())
         .and_then(|t| t.get("channel"));
     let Some(channel) = channel else {
-        return Err(Error::input(
-            &src.display,
+        return Err(Error::at(
+            src,
             (1, 1),
             "toolchain.channel",
             "missing `[toolchain] channel`",
         ));
     };
     let Some(text) = channel.get_ref().as_str() else {
-        return Err(Error::input(
-            &src.display,
+        return Err(Error::at(
+            src,
             src.line_col(channel.span().start),
             "toolchain.channel",
             "expected a string",

@@ -125,7 +125,7 @@ fn validated(tree: Node, texts: Vec<SourceText>, schema: &Schema) -> Result<Poli
     if !v.problems.is_empty() {
         v.problems.sort();
         v.problems.dedup();
-        return Err(Error::Input(v.problems));
+        return Err(Error::Input(v.problems).with_quotes(&texts));
     }
     Ok(Policy {
         layers: texts.iter().map(|t| t.display.clone()).collect(),
@@ -168,6 +168,8 @@ fn load_layer(
         ));
     }
     let own = tree::parse(&src)?;
+    // Problems found here are at lines of `src`: quote them.
+    let quoted = |e: Error| e.with_quotes(std::slice::from_ref(&src));
     stack.push((identity, src.display.clone()));
     let mut merged: Option<Node> = None;
     if let Some(ext) = own.get("extends") {
@@ -178,25 +180,25 @@ fn load_layer(
                     Some((n, _)) => Layer::Preset(n),
                     None => {
                         let names: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
-                        return Err(problem(
+                        return Err(quoted(problem(
                             &item.origin,
                             "extends",
                             format!("unknown preset `{p}` (presets: {})", names.join(", ")),
-                        ));
+                        )));
                     }
                 },
                 None => match &dir {
                     Some((d, repo)) => Layer::File(d.join(name), repo.clone()),
                     None => {
-                        return Err(problem(
+                        return Err(quoted(problem(
                             &item.origin,
                             "extends",
                             "a preset can only extend other presets".into(),
-                        ));
+                        )));
                     }
                 },
             };
-            let base = load_layer(&next, stack, layers, Some(&item.origin))?;
+            let base = load_layer(&next, stack, layers, Some(&item.origin)).map_err(quoted)?;
             merged = Some(match merged {
                 Some(m) => tree::merge(m, base),
                 None => base,
@@ -256,6 +258,7 @@ fn problem(at: &Origin, key: &str, message: String) -> Error {
         key: key.to_string(),
         message,
         help: None,
+        quote: None,
     }])
 }
 

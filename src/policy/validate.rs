@@ -22,6 +22,7 @@ impl Validator<'_> {
             key: key.to_string(),
             message,
             help,
+            quote: None,
         });
     }
 

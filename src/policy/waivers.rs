@@ -95,6 +95,7 @@ pub fn validate(tree: &Node, problems: &mut Vec<InputProblem>) {
                 key: format!("waivers[{i}]"),
                 message: message.to_string(),
                 help: None,
+                quote: None,
             })
         };
         if ["rule", "id", "crate"].iter().all(|k| e.get(k).is_none()) {
