@@ -20,6 +20,13 @@ for lock in astral-sh__uv__2026-08-21 lapce__lapce__2023-05-31 BurntSushi__ripgr
     --today 2026-11-23 --format sarif > "$out/$lock.sarif"
   [ $? -le 1 ] || { echo "depgate failed on $lock"; exit 1; }
 done
+# A fleet scan: one SARIF file per repository (several units each).
+fleet="$out/fleet" && mkdir -p "$fleet/repos/bat/.git" "$fleet/repos/bat/fuzz" "$fleet/repos/uv/.git"
+cp ../shared/corpus/lockfiles/sharkdp__bat__2026-08-01.lock "$fleet/repos/bat/Cargo.lock"
+cp ../shared/corpus/lockfiles/BurntSushi__ripgrep__2019-04-25.lock "$fleet/repos/bat/fuzz/Cargo.lock"
+cp ../shared/corpus/lockfiles/astral-sh__uv__2026-08-21.lock "$fleet/repos/uv/Cargo.lock"
+"$bin" fleet scan "$fleet/repos" --policy policies/regulated.toml --today 2026-11-23 -q --output "sarif=$out/"
+[ $? -le 1 ] || { echo "depgate fleet scan failed"; exit 1; }
 set -e
 status=0
 for f in "$out"/*.sarif; do

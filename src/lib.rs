@@ -15,6 +15,7 @@ pub mod cli;
 pub mod date;
 pub mod decide;
 pub mod error;
+pub mod fleet;
 pub mod graph;
 pub mod location;
 pub mod model;

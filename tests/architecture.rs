@@ -24,7 +24,8 @@ use std::path::Path;
 // `atomic`, `model`) is at the bottom; `policy` and `graph` load the inputs;
 // `advisories` reads the advisory database; `checks` evaluate; `decide` sets
 // final levels and the verdict; `registry` lists the families and rules;
-// `pipeline` runs one unit end to end; `report` renders only the model; `cli`
+// `pipeline` runs one unit end to end; `report` renders only the model;
+// `fleet` runs the pipeline over many units and aggregates; `cli`
 // is on top and may use anything (`*`).
 #[rustfmt::skip]
 const ALLOWED: &[(&str, &[&str])] = &[
@@ -42,6 +43,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("pipeline",   &["registry", "checks", "decide", "advisories", "graph", "policy", "model",
                      "error", "date", "location"]),
     ("report",     &["model", "date", "location"]),
+    ("fleet",      &["pipeline", "report", "registry", "checks", "decide", "advisories", "graph",
+                     "policy", "model", "error", "date", "location", "atomic"]),
     ("cli",        &["*"]),
 ];
 

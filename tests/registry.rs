@@ -171,7 +171,19 @@ fn readme_documents_every_key_flag_command_and_rule() {
     }
     use clap::CommandFactory;
     let cli = depgate::cli::Cli::command();
-    let subs = ["check", "licenses"].map(|s| cli.find_subcommand(s).unwrap());
+    let mut subs: Vec<&clap::Command> = ["check", "licenses"]
+        .iter()
+        .map(|s| cli.find_subcommand(s).unwrap())
+        .collect();
+    let fleet = cli.find_subcommand("fleet").unwrap();
+    subs.extend(fleet.get_subcommands());
+    for sub in fleet.get_subcommands() {
+        assert!(
+            readme.contains(&format!("depgate fleet {}", sub.get_name())),
+            "README lacks `depgate fleet {}`",
+            sub.get_name()
+        );
+    }
     for arg in subs.iter().flat_map(|s| s.get_arguments()) {
         if let Some(long) = arg.get_long() {
             assert!(

@@ -12,6 +12,7 @@ pub mod advisories;
 pub mod bans;
 pub mod boundaries;
 pub mod duplicates;
+pub mod fleet;
 pub mod licenses;
 pub mod maintenance;
 pub mod requirements;
@@ -130,6 +131,7 @@ pub const FAMILIES: &[Family] = &[
     toolchain::FAMILY,
     boundaries::FAMILY,
     licenses::FAMILY,
+    fleet::FAMILY,
 ];
 
 /// Every family's typed configuration, read once from a validated policy.

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 /// A parser for a library enum: its names as clap's possible values
 /// (listed in `--help`), then the enum's own `FromStr`.
-fn names<T>(names: &'static [&'static str]) -> impl TypedValueParser<Value = T>
+pub(super) fn names<T>(names: &'static [&'static str]) -> impl TypedValueParser<Value = T>
 where
     T: std::str::FromStr<Err = String> + Clone + Send + Sync + 'static,
 {
@@ -60,6 +60,9 @@ pub enum Command {
     Db(DbCommand),
     /// License inventory by license and by crate, for compliance packs.
     Licenses(Box<LicensesArgs>),
+    /// Audit many repositories at once: scan, merge shard reports, query.
+    #[command(subcommand)]
+    Fleet(super::fleet_args::FleetCommand),
     /// List every rule with its default level.
     Rules,
     /// Print a rule's page.

@@ -18,7 +18,11 @@ use std::path::PathBuf;
 mod args;
 mod commands;
 mod errors;
+mod fleet;
+mod fleet_args;
+mod progress;
 pub use args::*;
+pub use fleet_args::*;
 
 /// Runs depgate on `args` (including the program name) and returns the exit code.
 pub fn main_with_args(args: Vec<OsString>) -> u8 {
@@ -61,8 +65,13 @@ pub fn exit_code(result: &Result<Option<Verdict>>) -> u8 {
 
 /// `-D/-W/-A` in command-line order, so the last flag for a rule wins.
 fn cli_levels(matches: &clap::ArgMatches) -> Vec<CliLevel> {
-    let Some(("check", sub)) = matches.subcommand() else {
-        return Vec::new();
+    let sub = match matches.subcommand() {
+        Some(("check", sub)) => sub,
+        Some(("fleet", fleet)) => match fleet.subcommand() {
+            Some(("scan", sub)) => sub,
+            _ => return Vec::new(),
+        },
+        _ => return Vec::new(),
     };
     let mut flags: Vec<(usize, CliLevel)> = Vec::new();
     for (id, level) in [
@@ -87,6 +96,7 @@ fn run(cli: &Cli, levels: Vec<CliLevel>) -> Result<Option<Verdict>> {
         Command::Licenses(args) => commands::licenses(args).map(|()| None),
         Command::Policy(cmd) => commands::policy(cmd).map(|()| None),
         Command::Db(cmd) => commands::db(cmd).map(|()| None),
+        Command::Fleet(cmd) => fleet::run(cli, cmd, &levels),
         Command::Rules => commands::rules().map(|()| None),
         Command::Explain { rule } => commands::explain(rule).map(|()| None),
     }

@@ -13,6 +13,7 @@
 
 pub mod baseline;
 mod config;
+pub mod tighten;
 pub mod waivers;
 pub mod weakened;
 

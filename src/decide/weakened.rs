@@ -53,7 +53,7 @@ struct Comparison<'a> {
 }
 
 /// A scalar's position on its looseness scale (higher is looser).
-fn rank(n: Option<&Node>, looser: Looser, ty: Ty) -> Option<f64> {
+pub(super) fn rank(n: Option<&Node>, looser: Looser, ty: Ty) -> Option<f64> {
     let value = n.map(|n| &n.value);
     let number = |v: &Value| match (v, ty) {
         (Value::Float(f), _) => Some(*f),
@@ -97,7 +97,7 @@ fn version_rank(s: &str) -> Option<f64> {
 }
 
 /// A value as a message shows it.
-fn shown(n: Option<&Node>, looser: Looser) -> String {
+pub(super) fn shown(n: Option<&Node>, looser: Looser) -> String {
     match (n.map(|n| &n.value), looser) {
         (Some(Value::Str(s) | Value::Datetime(s)), _) => s.clone(),
         (Some(Value::Int(i)), _) => i.to_string(),
@@ -124,7 +124,7 @@ fn entry_key(n: &Node, sub: &[Field]) -> String {
 }
 
 /// Entries of an array of tables by key (the first entry of a key wins).
-fn keyed<'n>(n: Option<&'n Node>, sub: &[Field]) -> BTreeMap<String, &'n Node> {
+pub(super) fn keyed<'n>(n: Option<&'n Node>, sub: &[Field]) -> BTreeMap<String, &'n Node> {
     let mut m = BTreeMap::new();
     for e in n.map_or(&[][..], Node::as_array) {
         m.entry(entry_key(e, sub)).or_insert(e);
@@ -132,7 +132,7 @@ fn keyed<'n>(n: Option<&'n Node>, sub: &[Field]) -> BTreeMap<String, &'n Node> {
     m
 }
 
-fn list(n: Option<&Node>, unset: Unset) -> Option<Vec<String>> {
+pub(super) fn list(n: Option<&Node>, unset: Unset) -> Option<Vec<String>> {
     match (n, unset) {
         (Some(n), _) => Some(n.str_list()),
         (None, Unset::Unrestricted) => None,

@@ -6,6 +6,7 @@
 pub mod assessment;
 pub mod exposure;
 pub mod finding;
+pub mod fleet;
 pub mod inventory;
 pub mod rule;
 pub mod version;

@@ -50,6 +50,7 @@ impl Loaded {
 }
 
 /// What every unit of a run shares, read-only.
+#[derive(Clone, Copy)]
 pub struct Inputs<'a> {
     pub loaded: &'a Loaded,
     pub db: Option<&'a AdvisoryDb>,
@@ -75,11 +76,22 @@ pub enum Against<'a> {
 
 /// Checks one unit. The same inputs give the same assessment.
 pub fn run(inputs: &Inputs<'_>, graph: &Graph, against: Against<'_>) -> Result<Assessment> {
+    run_with(inputs, graph, against, Vec::new())
+}
+
+/// As [`run`], with findings made before the checks (a fleet scan's
+/// refused repository-policy changes) decided beside the checks' own.
+pub fn run_with(
+    inputs: &Inputs<'_>,
+    graph: &Graph,
+    against: Against<'_>,
+    mut extra: Vec<Finding>,
+) -> Result<Assessment> {
     let mut notes = Vec::new();
     let index = load_index(inputs, graph, &mut notes);
     let workspace = graph.workspace_key();
     let base;
-    let (baseline, weakened) = match against {
+    let (baseline, mut weakened) = match against {
         Against::Nothing => (None, Vec::new()),
         Against::Baseline(b) => (Some(b), Vec::new()),
         Against::BaseRef { rev, input, policy } => {
@@ -94,6 +106,7 @@ pub fn run(inputs: &Inputs<'_>, graph: &Graph, against: Against<'_>) -> Result<A
             (Some(&base.baseline), weakened)
         }
     };
+    weakened.append(&mut extra);
     let unit = Unit {
         graph,
         index: index.as_ref(),

@@ -159,18 +159,30 @@ fn result<'a>(
 }
 
 pub fn render(report: &Report, category: Option<&str>) -> String {
+    let category = category.map_or_else(
+        || format!("depgate/{}", report.workspace.root),
+        str::to_string,
+    );
+    render_units(&[report], &category)
+}
+
+/// One SARIF run for several workspaces of one repository (a fleet scan's
+/// units), their locations all relative to the repository.
+pub fn render_units(reports: &[&Report], category: &str) -> String {
+    let Some(report) = reports.first() else {
+        return String::new();
+    };
     let rules = report.rules;
-    let mut results: Vec<SarifResult<'_>> = report
-        .findings
-        .iter()
-        .map(|f| {
+    let mut results: Vec<SarifResult<'_>> = Vec::new();
+    for unit in reports {
+        let lockfile = unit.workspace.lockfile.as_deref();
+        results.extend(unit.findings.iter().map(|f| {
             // Every finding's rule is in the registry: the assessment
             // lists them all.
             let index = rules.iter().position(|r| *r == f.rule).unwrap_or(0);
-            let lockfile = report.workspace.lockfile.as_deref();
-            result(f, index, lockfile, report.waiver_of(f))
-        })
-        .collect();
+            result(f, index, lockfile, unit.waiver_of(f))
+        }));
+    }
     let mut notifications = Vec::new();
     if results.len() > MAX_RESULTS {
         let dropped = results.len() - MAX_RESULTS;
@@ -182,10 +194,6 @@ pub fn render(report: &Report, category: Option<&str>) -> String {
             },
         });
     }
-    let category = category.map_or_else(
-        || format!("depgate/{}", report.workspace.root),
-        str::to_string,
-    );
     let run = Run {
         automation_details: AutomationDetails {
             id: format!("{}/", category.trim_end_matches('/')),
@@ -198,7 +206,7 @@ pub fn render(report: &Report, category: Option<&str>) -> String {
             advisory_db: json!(report.advisory_db),
             verdict: VerdictProperties {
                 fail_on: report.verdict.fail_on.as_str(),
-                passed: report.verdict.passed,
+                passed: reports.iter().all(|r| r.verdict.passed),
             },
         },
         results,
