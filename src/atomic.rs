@@ -8,6 +8,15 @@ use std::path::Path;
 
 /// Writes `contents` to `path` atomically.
 pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
+    write_with(path, |w| w.write_all(contents))
+}
+
+/// Writes what `fill` writes to `path` atomically, streamed through a
+/// buffer (a fleet report need not be held in memory whole).
+pub fn write_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -27,7 +36,11 @@ pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
         builder.permissions(std::fs::Permissions::from_mode(mode));
     }
     let mut tmp = builder.tempfile_in(dir).map_err(failed)?;
-    tmp.write_all(contents).map_err(failed)?;
+    {
+        let mut buf = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
+        fill(&mut buf).map_err(failed)?;
+        buf.flush().map_err(failed)?;
+    }
     tmp.as_file().sync_all().map_err(failed)?;
     tmp.persist(path).map_err(|e| failed(e.error))?;
     Ok(())

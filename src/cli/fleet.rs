@@ -132,12 +132,19 @@ fn scan(cli: &super::Cli, args: &FleetScanArgs, levels: &[CliLevel]) -> Result<V
     let scan = crate::fleet::scan(&opts)?;
     bar.finish();
     write(cli, &scan, &outputs, args.out.format)?;
-    Ok(verdict(&scan.report))
+    let verdict = verdict(&scan.report);
+    // Hundreds of graphs' worth of allocations: the process is about to
+    // exit, so leave them to the OS instead of freeing them one by one.
+    std::mem::forget(scan);
+    Ok(verdict)
 }
 
 fn write(cli: &super::Cli, scan: &Scan, outputs: &[Target], format: FleetFormat) -> Result<()> {
     for t in outputs {
         match t {
+            Target::Report(FleetFormat::Json, path) => {
+                crate::atomic::write_with(path, |w| crate::report::fleet::json_to(&scan.report, w))?
+            }
             Target::Report(f, path) => {
                 crate::atomic::write(path, render(&scan.report, *f).as_bytes())?
             }

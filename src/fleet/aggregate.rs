@@ -5,7 +5,7 @@
 
 use crate::model::fleet::*;
 use crate::model::{EXIT_ERROR, EXIT_FAIL, EXIT_PASS, Level};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Everything but the aggregates: the report's header.
 pub struct Header {
@@ -20,14 +20,15 @@ pub struct Header {
 /// The fleet report of `units` (sorted here by path).
 pub fn build(header: Header, mut units: Vec<UnitRecord>) -> FleetReport {
     units.sort_by(|a, b| a.path.cmp(&b.path));
-    let findings: Vec<Vec<FindingLite>> = units
-        .iter()
-        .map(|u| u.report.as_deref().map(unit_findings).unwrap_or_default())
-        .collect();
-    let drift = drift(&units, &header.params);
+    let findings: Vec<&[FindingLite]> = units.iter().map(|u| u.findings.as_slice()).collect();
+    let ((drift, inventory), ((advisories, advisory_severity), summary)) = rayon::join(
+        || {
+            let uses = uses(&units);
+            (drift(&uses, &header.params), inventory(&uses))
+        },
+        || (advisories(&units, &findings), summary(&units, &findings)),
+    );
     let fleet_findings = drift_findings(&drift, &units, &header.params);
-    let (advisories, advisory_severity) = advisories(&units, &findings);
-    let summary = summary(&units, &findings);
     let fail_on = Level::parse(&header.params.fail_on).unwrap_or(Level::Deny);
     let fleet_failed = fleet_findings
         .iter()
@@ -54,13 +55,13 @@ pub fn build(header: Header, mut units: Vec<UnitRecord>) -> FleetReport {
         drift,
         toolchains: toolchains(&units, &header.params),
         licenses: licenses(&units),
-        inventory: inventory(&units),
+        inventory,
         params: header.params,
         units,
     }
 }
 
-fn summary(units: &[UnitRecord], findings: &[Vec<FindingLite>]) -> FleetSummary {
+fn summary(units: &[UnitRecord], findings: &[&[FindingLite]]) -> FleetSummary {
     let repos: BTreeSet<&str> = units.iter().map(|u| u.repository.as_str()).collect();
     let mut s = FleetSummary {
         repositories: repos.len(),
@@ -74,7 +75,7 @@ fn summary(units: &[UnitRecord], findings: &[Vec<FindingLite>]) -> FleetSummary 
             _ => s.errors += 1,
         }
     }
-    for f in findings.iter().flatten() {
+    for f in findings.iter().flat_map(|f| f.iter()) {
         match f.level.as_str() {
             "deny" => s.deny += 1,
             "warn" => s.warn += 1,
@@ -98,19 +99,35 @@ fn dependencies(u: &UnitRecord) -> impl Iterator<Item = &UnitPackage> {
     u.packages.iter().filter(|p| p.source != "path")
 }
 
-fn inventory(units: &[UnitRecord]) -> Vec<InventoryEntry> {
-    let mut by: BTreeMap<(&str, VersionKey), BTreeSet<&str>> = BTreeMap::new();
+/// Every distinct registry or git `name version`: whether some unit takes
+/// it from crates.io, and the units that use it (in unit order, once each).
+type Uses<'a> = HashMap<(&'a str, &'a str), (bool, Vec<&'a str>)>;
+
+fn uses(units: &[UnitRecord]) -> Uses<'_> {
+    let mut by: Uses<'_> = HashMap::new();
     for u in units {
         for p in dependencies(u) {
-            let key = (p.name.as_str(), version_key(&p.version));
-            by.entry(key).or_default().insert(u.path.as_str());
+            let e = by.entry((&p.name, &p.version)).or_default();
+            e.0 |= p.source == "crates.io";
+            if e.1.last() != Some(&u.path.as_str()) {
+                e.1.push(&u.path);
+            }
         }
     }
-    by.into_iter()
-        .map(|((name, (_, version)), units)| InventoryEntry {
+    by
+}
+
+fn inventory(uses: &Uses<'_>) -> Vec<InventoryEntry> {
+    let mut list: Vec<(&str, VersionKey, &Vec<&str>)> = uses
+        .iter()
+        .map(|((name, version), (_, units))| (*name, version_key(version), units))
+        .collect();
+    list.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    list.into_iter()
+        .map(|(name, (_, version), units)| InventoryEntry {
             krate: name.to_string(),
             version,
-            units: units.into_iter().map(str::to_string).collect(),
+            units: units.iter().map(|u| u.to_string()).collect(),
         })
         .collect()
 }
@@ -134,25 +151,17 @@ fn by_name(name: &str, params: &FleetParams) -> bool {
         .any(|p| crate::checks::boundaries::glob(p, name))
 }
 
-type Lines<'a> = BTreeMap<
-    String,
-    (
-        BTreeSet<(Option<semver::Version>, String)>,
-        BTreeSet<&'a str>,
-    ),
->;
+type Lines<'a> = BTreeMap<String, (BTreeSet<VersionKey>, BTreeSet<&'a str>)>;
 
-fn drift(units: &[UnitRecord], params: &FleetParams) -> Vec<Drift> {
-    // (seen from crates.io, the version lines)
+fn drift(uses: &Uses<'_>, params: &FleetParams) -> Vec<Drift> {
+    // name -> (seen from crates.io, the version lines)
     let mut by: BTreeMap<&str, (bool, Lines<'_>)> = BTreeMap::new();
-    for u in units {
-        for p in dependencies(u) {
-            let entry = by.entry(p.name.as_str()).or_default();
-            entry.0 |= p.source == "crates.io";
-            let line = entry.1.entry(class(&p.version)).or_default();
-            line.0.insert(version_key(&p.version));
-            line.1.insert(u.path.as_str());
-        }
+    for ((name, version), (crates_io, units)) in uses {
+        let entry = by.entry(name).or_default();
+        entry.0 |= crates_io;
+        let line = entry.1.entry(class(version)).or_default();
+        line.0.insert(version_key(version));
+        line.1.extend(units.iter().copied());
     }
     let mut out = Vec::new();
     for (name, (public, lines)) in by {
@@ -162,19 +171,23 @@ fn drift(units: &[UnitRecord], params: &FleetParams) -> Vec<Drift> {
         // Internal: named so by the policy, or only ever from another
         // registry or git (a git fork of a public crate is not).
         let internal = by_name(name, params) || !public;
-        let mut versions: Vec<DriftVersion> = lines
+        let mut versions: Vec<(VersionKey, DriftVersion)> = lines
             .into_iter()
-            .map(|(class, (vs, us))| DriftVersion {
-                class,
-                versions: vs.into_iter().map(|(_, v)| v).collect(),
-                units: us.len(),
+            .map(|(class, (vs, us))| {
+                let first = vs.iter().next().cloned().unwrap_or_default();
+                let line = DriftVersion {
+                    class,
+                    versions: vs.into_iter().map(|(_, v)| v).collect(),
+                    units: us.len(),
+                };
+                (first, line)
             })
             .collect();
-        versions.sort_by_key(|d| version_key(&d.versions[0].clone()));
+        versions.sort_by(|a, b| a.0.cmp(&b.0));
         out.push(Drift {
             krate: name.to_string(),
             internal,
-            versions,
+            versions: versions.into_iter().map(|(_, v)| v).collect(),
         });
     }
     out
@@ -234,11 +247,11 @@ fn first_use(units: &[UnitRecord], name: &str, version: &str) -> Option<FleetLoc
 
 fn advisories(
     units: &[UnitRecord],
-    findings: &[Vec<FindingLite>],
+    findings: &[&[FindingLite]],
 ) -> (Vec<AdvisoryImpact>, Vec<SeverityCount>) {
     let mut by: BTreeMap<String, AdvisoryImpact> = BTreeMap::new();
     for (u, fs) in units.iter().zip(findings) {
-        for f in fs {
+        for f in fs.iter() {
             let Some(adv) = f.properties.get("advisory") else {
                 continue;
             };

@@ -18,11 +18,13 @@ pub const MAX_REPORT: u64 = 4 << 30;
 /// Reads a fleet report, naming the line and column of a JSON error.
 pub fn read(path: &Path) -> Result<FleetReport> {
     let text = read_text(path)?;
-    serde_json::from_str(&text).map_err(|e| {
+    let mut report: FleetReport = serde_json::from_str(&text).map_err(|e| {
         let at = (e.line() as u32, e.column() as u32);
         let msg = format!("invalid fleet report: {e}");
         Error::input(path.display().to_string(), at, "", msg)
-    })
+    })?;
+    report.read_findings();
+    Ok(report)
 }
 
 /// A fleet report's text, once its size and `schema` are checked.

@@ -9,10 +9,9 @@ use super::discover::UnitDir;
 use crate::error::{Error, Result};
 use crate::graph::{Graph, lockfile, toolchain};
 use crate::location::{SourceText, display_path};
-use crate::model::fleet::{UnitError, UnitPackage, UnitRecord};
+use crate::model::fleet::{FindingLite, UnitError, UnitPackage, UnitRecord};
 use crate::model::{Assessment, EXIT_ERROR};
 use crate::pipeline::{Against, Inputs};
-use serde_json::value::RawValue;
 use std::io::Read;
 use std::path::Path;
 
@@ -99,9 +98,8 @@ fn read_toolchain(u: &UnitDir) -> Result<Option<toolchain::Toolchain>> {
 pub fn scan(inputs: &Inputs<'_>, u: &UnitDir, opts: &UnitOptions<'_>) -> Scanned {
     match try_scan(inputs, u, opts.license_home) {
         Ok((graph, assessment)) => {
-            let report = serde_json::to_string(&assessment)
-                .ok()
-                .and_then(|s| RawValue::from_string(s).ok());
+            // Serialized straight into a raw value (no re-parse).
+            let report = serde_json::value::to_raw_value(&assessment).ok();
             let record = UnitRecord {
                 path: u.id.clone(),
                 repository: u.repo_id.clone(),
@@ -111,6 +109,7 @@ pub fn scan(inputs: &Inputs<'_>, u: &UnitDir, opts: &UnitOptions<'_>) -> Scanned
                 error: None,
                 packages: packages(&graph),
                 report,
+                findings: assessment.findings.iter().map(FindingLite::of).collect(),
             };
             Scanned {
                 record,
@@ -179,6 +178,7 @@ fn error_record(u: &UnitDir, e: &Error) -> UnitRecord {
         error: Some(error),
         packages: Vec::new(),
         report: None,
+        findings: Vec::new(),
     }
 }
 

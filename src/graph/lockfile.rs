@@ -105,15 +105,16 @@ fn finish(src: &SourceText, raw: RawLock) -> Result<Lockfile> {
     // Cargo writes at least the workspace's own packages.
     if entries.is_empty() {
         let msg = "no [[package]] entries: this is not a Cargo.lock";
-        return Err(Error::at(src, (1, 1), "package", msg));
+        return Err(Error::input(&src.display, (1, 1), "package", msg));
     }
+    // The entries' strings move into the packages; dependency strings are
+    // resolved once every package is known.
     let mut packages = Vec::with_capacity(entries.len());
-    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut seen: HashMap<(String, String, Option<String>), u32> = HashMap::new();
-    for entry in &entries {
+    let mut dep_lists = Vec::with_capacity(entries.len());
+    for entry in entries {
         let line = header_line(src, entry.span().start);
-        let p = entry.get_ref();
-        check_name(src, line, p)?;
+        let p = entry.into_inner();
+        check_name(src, line, &p)?;
         let version = semver::Version::parse(p.version.get_ref()).map_err(|e| {
             Error::at(
                 src,
@@ -122,44 +123,54 @@ fn finish(src: &SourceText, raw: RawLock) -> Result<Lockfile> {
                 format!("invalid version `{}`: {e}", p.version.get_ref()),
             )
         })?;
-        let key = (p.name.clone(), version.to_string(), p.source.clone());
-        if let Some(first) = seen.insert(key, line) {
-            return Err(Error::at(
-                src,
-                (line, 1),
-                format!("package[{}]", p.name),
-                format!(
-                    "duplicate package entry `{} {}` (first at line {first})",
-                    p.name, version
-                ),
-            ));
-        }
-        let checksum = p.checksum.clone().or_else(|| {
+        let checksum = p.checksum.or_else(|| {
+            if v1_checksums.is_empty() {
+                return None;
+            }
             let id = match &p.source {
                 Some(s) => format!("{} {} ({s})", p.name, version),
                 None => format!("{} {}", p.name, version),
             };
             v1_checksums.get(id.as_str()).map(|c| c.to_string())
         });
-        by_name
-            .entry(p.name.clone())
-            .or_default()
-            .push(packages.len());
+        dep_lists.push(p.dependencies);
         packages.push(LockPackage {
-            name: p.name.clone(),
+            name: p.name,
             version,
-            source: p.source.clone(),
+            source: p.source,
             checksum,
             line,
             dependencies: Vec::new(),
         });
     }
-    for (i, entry) in entries.iter().enumerate() {
-        let mut deps = Vec::with_capacity(entry.get_ref().dependencies.len());
-        for dep in &entry.get_ref().dependencies {
-            deps.push(resolve_dep(src, dep, &packages, &by_name)?);
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::with_capacity(packages.len());
+    let mut seen: HashMap<(&str, &semver::Version, Option<&str>), u32> =
+        HashMap::with_capacity(packages.len());
+    for (i, p) in packages.iter().enumerate() {
+        let key = (p.name.as_str(), &p.version, p.source.as_deref());
+        if let Some(first) = seen.insert(key, p.line) {
+            return Err(Error::at(
+                src,
+                (p.line, 1),
+                format!("package[{}]", p.name),
+                format!(
+                    "duplicate package entry `{} {}` (first at line {first})",
+                    p.name, p.version
+                ),
+            ));
         }
-        packages[i].dependencies = deps;
+        by_name.entry(&p.name).or_default().push(i);
+    }
+    let mut resolved = Vec::with_capacity(packages.len());
+    for deps in &dep_lists {
+        let mut list = Vec::with_capacity(deps.len());
+        for dep in deps {
+            list.push(resolve_dep(src, dep, &packages, &by_name)?);
+        }
+        resolved.push(list);
+    }
+    for (p, deps) in packages.iter_mut().zip(resolved) {
+        p.dependencies = deps;
     }
     Ok(Lockfile { version, packages })
 }
@@ -253,7 +264,7 @@ fn resolve_dep(
     src: &SourceText,
     dep: &Spanned<String>,
     packages: &[LockPackage],
-    by_name: &HashMap<String, Vec<usize>>,
+    by_name: &HashMap<&str, Vec<usize>>,
 ) -> Result<usize> {
     let text = dep.get_ref().as_str();
     let mut parts = text.splitn(3, ' ');
@@ -267,7 +278,7 @@ fn resolve_dep(
         .into_iter()
         .flatten()
         .copied()
-        .filter(|&i| version.is_none_or(|v| packages[i].version.to_string() == v))
+        .filter(|&i| version.is_none_or(|v| version_is(&packages[i].version, v)))
         .filter(|&i| source.is_none_or(|s| same_source(packages[i].source.as_deref(), s)))
         .collect();
     // Cargo's own rule: without a source, a unique path package wins
@@ -299,6 +310,14 @@ fn resolve_dep(
     }
 }
 
+/// Whether `v` spells `version` (without formatting it in the common case).
+fn version_is(version: &semver::Version, v: &str) -> bool {
+    match semver::Version::parse(v) {
+        Ok(parsed) => parsed == *version,
+        Err(_) => false,
+    }
+}
+
 /// Dependency lists spell git sources without the `#commit` fragment.
 fn same_source(package: Option<&str>, dep: &str) -> bool {
     let strip = |s: &str| s.split('#').next().unwrap_or_default().to_string();
@@ -310,13 +329,13 @@ fn same_source(package: Option<&str>, dep: &str) -> bool {
 pub fn load_graph(src: SourceText, workspace_root: std::path::PathBuf) -> Result<Graph> {
     let lock = parse(&src)?;
     let mut graph = DiGraph::with_capacity(lock.packages.len(), lock.packages.len() * 3);
-    for p in &lock.packages {
+    let mut edges = Vec::with_capacity(lock.packages.len() * 3);
+    for (i, p) in lock.packages.into_iter().enumerate() {
+        edges.extend(p.dependencies.iter().map(|&d| (i, d)));
         graph.add_node(package_from_lock(p));
     }
-    for (i, p) in lock.packages.iter().enumerate() {
-        for &d in &p.dependencies {
-            graph.add_edge(NodeIndex::new(i), NodeIndex::new(d), Dep::default());
-        }
+    for (i, d) in edges {
+        graph.add_edge(NodeIndex::new(i), NodeIndex::new(d), Dep::default());
     }
     Ok(Graph {
         mode: Mode::LockfileOnly,
@@ -333,14 +352,14 @@ pub fn load_graph(src: SourceText, workspace_root: std::path::PathBuf) -> Result
     })
 }
 
-fn package_from_lock(p: &LockPackage) -> Package {
+fn package_from_lock(p: LockPackage) -> Package {
     Package {
         id: p.id(),
-        name: p.name.clone(),
-        version: p.version.clone(),
         source: Source::parse(p.source.as_deref()),
-        checksum: p.checksum.clone(),
         is_member: p.source.is_none(),
+        name: p.name,
+        version: p.version,
+        checksum: p.checksum,
         exposure: Exposure::Unknown,
         lock_line: Some(p.line),
         license: None,

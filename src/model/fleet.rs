@@ -38,7 +38,28 @@ pub struct FleetReport {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub licenses: Vec<LicenseCount>,
     pub inventory: Vec<InventoryEntry>,
+    #[serde(serialize_with = "units_in_parallel")]
     pub units: Vec<UnitRecord>,
+}
+
+/// The units, serialized compactly on the worker threads a chunk at a
+/// time (they are most of a fleet report; a chunk bounds the memory), then
+/// written in order: the same bytes as a sequential serialization.
+fn units_in_parallel<S: serde::Serializer>(units: &[UnitRecord], s: S) -> Result<S::Ok, S::Error> {
+    use rayon::prelude::*;
+    use serde::ser::{Error, SerializeSeq};
+    let mut seq = s.serialize_seq(Some(units.len()))?;
+    for chunk in units.chunks(64) {
+        let raw: Vec<Box<RawValue>> = chunk
+            .par_iter()
+            .map(serde_json::value::to_raw_value)
+            .collect::<Result<_, _>>()
+            .map_err(S::Error::custom)?;
+        for r in &raw {
+            seq.serialize_element(r)?;
+        }
+    }
+    seq.end()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -202,6 +223,20 @@ pub struct UnitRecord {
     /// The unit's `depgate.report/v1`, exactly as `check` writes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<Box<RawValue>>,
+    /// The report's findings as the aggregates and renderers read them:
+    /// taken from the assessment by a scan, parsed back by
+    /// [`FleetReport::read_findings`] after reading a saved report.
+    #[serde(skip)]
+    pub findings: Vec<FindingLite>,
+}
+
+impl FleetReport {
+    /// Fills every unit's `findings` from its embedded report.
+    pub fn read_findings(&mut self) {
+        for u in &mut self.units {
+            u.findings = u.report.as_deref().map(unit_findings).unwrap_or_default();
+        }
+    }
 }
 
 /// Why a unit could not be scanned.
@@ -219,7 +254,9 @@ pub struct UnitError {
 pub struct UnitPackage {
     pub name: String,
     pub version: String,
-    /// `crates.io`, `path`, a registry URL or `git URL`.
+    /// `crates.io` (left out of the JSON, as most packages are), `path`,
+    /// a registry URL or `git URL`.
+    #[serde(default = "crates_io", skip_serializing_if = "is_crates_io")]
     pub source: String,
     pub line: u32,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -229,6 +266,14 @@ pub struct UnitPackage {
     pub license: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deps: Vec<u32>,
+}
+
+fn crates_io() -> String {
+    "crates.io".to_string()
+}
+
+fn is_crates_io(s: &str) -> bool {
+    s == "crates.io"
 }
 
 /// The parts of a unit report's findings the aggregates read.
@@ -259,6 +304,39 @@ pub struct PackageLite {
 pub struct LocationLite {
     pub path: String,
     pub line: u32,
+}
+
+/// The properties the aggregates read.
+const LITE_PROPERTIES: [&str; 4] = ["advisory", "severity", "cvss_score", "days_overdue"];
+
+impl FindingLite {
+    /// The same as parsing the finding's JSON back (the merge path).
+    pub fn of(f: &super::Finding) -> FindingLite {
+        FindingLite {
+            rule: f.rule.id.to_string(),
+            level: f.level.as_str().to_string(),
+            message: f.message.clone(),
+            subject: f.subject.clone(),
+            package: f.package.as_ref().map(|p| PackageLite {
+                name: p.name.clone(),
+                version: p.version.clone(),
+            }),
+            locations: f
+                .locations
+                .iter()
+                .take(1)
+                .map(|l| LocationLite {
+                    path: l.path.clone(),
+                    line: l.line,
+                })
+                .collect(),
+            properties: LITE_PROPERTIES
+                .iter()
+                .filter_map(|k| Some((k.to_string(), f.properties.get(*k)?.clone())))
+                .collect(),
+            fingerprint: f.fingerprint.clone(),
+        }
+    }
 }
 
 /// The findings of a unit report (the rest of it is skipped).

@@ -2,7 +2,7 @@
 //! per unit that could not be scanned, with rule `error`), quoted as
 //! RFC 4180 says.
 
-use crate::model::fleet::{FleetReport, unit_findings};
+use crate::model::fleet::FleetReport;
 
 const HEADER: [&str; 10] = [
     "unit",
@@ -51,7 +51,7 @@ pub fn render(r: &FleetReport) -> String {
             ];
             row(&mut out, cells);
         }
-        for f in u.report.as_deref().map(unit_findings).unwrap_or_default() {
+        for f in &u.findings {
             let (name, version) = f
                 .package
                 .as_ref()

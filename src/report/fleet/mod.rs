@@ -5,7 +5,7 @@
 mod csv;
 mod text;
 
-use crate::model::fleet::{FleetReport, UnitRecord, unit_findings};
+use crate::model::fleet::{FleetReport, UnitRecord};
 
 pub use csv::render as csv;
 pub use text::{human, markdown};
@@ -55,16 +55,20 @@ pub fn render(report: &FleetReport, format: FleetFormat) -> String {
 /// `depgate.fleet/v1`, pretty printed; each unit's report is embedded as
 /// the compact JSON `check` would write.
 pub fn json(report: &FleetReport) -> String {
-    let mut s =
-        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    let _ = json_to(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// As [`json`], streamed to `w`.
+pub fn json_to(report: &FleetReport, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, report)?;
+    w.write_all(b"\n")
 }
 
 /// A unit's (deny, warn) finding counts.
 fn counts(u: &UnitRecord) -> (usize, usize) {
-    let fs = u.report.as_deref().map(unit_findings).unwrap_or_default();
-    let n = |l: &str| fs.iter().filter(|f| f.level == l).count();
+    let n = |l: &str| u.findings.iter().filter(|f| f.level == l).count();
     (n("deny"), n("warn"))
 }
 
