@@ -68,6 +68,21 @@ fn units(v: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Checks a fleet report against the published depgate.fleet/v1 schema.
+fn assert_schema(v: &Value) {
+    let text =
+        std::fs::read_to_string(repo().join("testdata/schemas/depgate.fleet.v1.schema.json"))
+            .unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::draft7::new(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(v)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .take(5)
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
 #[test]
 fn discovery_finds_nested_units_and_skips_the_rest() {
     let t = tempfile::tempdir().unwrap();
@@ -76,6 +91,7 @@ fn discovery_finds_nested_units_and_skips_the_rest() {
     let r = root.to_str().unwrap();
     let out = scan(t.path(), &[r, "--format", "json"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_schema(&json(&out));
     let got = units(&json(&out));
     let want: Vec<(String, String)> = [
         ("alpha", "alpha"),

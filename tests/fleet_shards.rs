@@ -57,7 +57,9 @@ fn shards(home: &Path, root: &Path, n: u32) -> Vec<PathBuf> {
             "--output".to_string(),
             format!("json={}", path.display()),
         ];
-        children.push(scan_cmd(home, root, &extra).spawn().unwrap());
+        let mut cmd = scan_cmd(home, root, &extra);
+        cmd.stderr(std::process::Stdio::null());
+        children.push(cmd.spawn().unwrap());
         paths.push(path);
     }
     for mut c in children {
@@ -105,6 +107,10 @@ fn merged_shards_equal_an_unsharded_scan() {
                 sizes.contains(&0),
                 "5 repositories over 7 shards leave one empty: {sizes:?}"
             );
+        }
+        for p in &parts {
+            let v: serde_json::Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
+            assert!(v["shard"]["count"] == n, "a shard report carries its shard");
         }
         let merged = home.join(format!("merged-{n}.json"));
         let out = merge(home, &parts, &merged);
