@@ -17,6 +17,7 @@ pub mod decide;
 pub mod error;
 pub mod fleet;
 pub mod graph;
+pub mod input;
 pub mod location;
 pub mod model;
 pub mod pipeline;

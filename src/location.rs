@@ -37,7 +37,7 @@ impl SourceText {
         let col = self
             .text
             .get(start..offset)
-            .map_or(0, |s| s.chars().count());
+            .map_or(0, |s| s.trim_start_matches('\u{feff}').chars().count());
         (line as u32 + 1, col as u32 + 1)
     }
 

@@ -1,411 +1,269 @@
 //! Bad input fails closed: exit code 2, a message that names the file and
-//! line (or the flag), and never a panic or a report.
+//! line (or the flag, JSON path or key), and never a panic or a report.
+//!
+//! The cases are the directories of `testdata/bad-input/`: each holds the
+//! files of one case and a `case.toml` (see [`Case`]). A case runs on a
+//! temporary copy of its directory, so nothing is ever written into
+//! `testdata/`. To add a case, add a directory: no code changes.
 
 mod common;
 use common::*;
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
+/// The readers a case may exercise (`reader` in case.toml).
+const READERS: &[&str] = &[
+    "lockfile",
+    "policy",
+    "extends",
+    "metadata",
+    "baseline",
+    "advisory-db",
+    "fleet-report",
+    "cli",
+    "toolchain",
+    "manifest",
+];
+
+/// Shard variables of CI engines; a case never inherits them.
+const SHARD_VARS: [&str; 4] = [
+    "JOB_COMPLETION_INDEX",
+    "CI_NODE_INDEX",
+    "CI_NODE_TOTAL",
+    "DEPGATE_SHARD_COUNT",
+];
+
+/// One `testdata/bad-input/<NNN-name>/case.toml`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Case {
-    name: &'static str,
-    /// Files to create in the case's directory: (relative path, contents).
-    files: &'static [(&'static str, &'static str)],
-    /// Arguments; `{dir}` is replaced by the case directory.
-    args: &'static [&'static str],
-    /// Substrings the stderr must contain (file:line, key, message).
-    expect: &'static [&'static str],
+    /// Which reader the case exercises: one of [`READERS`].
+    reader: String,
+    /// One line: what is wrong with the input.
+    what: String,
+    /// `bad` (the default): a bad input. `same-as`: a valid variant whose
+    /// exit code and stdout must equal those of the case `same_as`.
+    /// `valid`: a valid input, only run as the reference of a `same-as`.
+    #[serde(default = "bad")]
+    kind: String,
+    /// For `kind = "same-as"`: the directory name of the reference case.
+    same_as: Option<String>,
+    /// Arguments; `{dir}` is the temporary copy of the case directory and
+    /// `{repo}` the repository root.
+    args: Vec<String>,
+    /// Substrings stderr must contain: the file:line (or JSON path, key or
+    /// flag) and the message.
+    #[serde(default)]
+    expect: Vec<String>,
+    /// The exit code (default 2).
+    #[serde(default = "two")]
+    exit: i32,
+    /// Whether stdout may be non-empty (a fleet scan reports its error rows).
+    #[serde(default)]
+    stdout_allowed: bool,
+    /// Substrings stdout must contain.
+    #[serde(default)]
+    expect_stdout: Vec<String>,
 }
 
-const LOCK_OK: &str = "version = 3\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n";
-const POLICY_ARGS: &[&str] = &[
-    "check",
-    "--lockfile-only",
-    "--manifest-path",
-    "{dir}/Cargo.toml",
-    "--policy",
-    "{dir}/p.toml",
-];
-const LOCK_ARGS: &[&str] = &[
-    "check",
-    "--lockfile-only",
-    "--manifest-path",
-    "{dir}/Cargo.toml",
-];
+fn bad() -> String {
+    "bad".into()
+}
 
-const CASES: &[Case] = &[
-    Case {
-        name: "truncated lockfile",
-        files: &[(
-            "Cargo.lock",
-            "version = 3\n\n[[package]]\nname = \"app\"\nversion = \"0.1",
-        )],
-        args: LOCK_ARGS,
-        expect: &["Cargo.lock:5:", "invalid TOML"],
-    },
-    Case {
-        name: "a TOML file that is not a Cargo.lock",
-        files: &[(
-            "Cargo.lock",
-            "[sources]\nallow-registries = [\"crates-io\"]\n",
-        )],
-        args: LOCK_ARGS,
-        expect: &["Cargo.lock:1:1", "`package`", "no [[package]] entries"],
-    },
-    Case {
-        // Found by hand: this panicked in the index-cache path split.
-        name: "a registry crate with a non-ASCII name",
-        files: &[
-            (
-                "Cargo.lock",
-                "version = 3\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\"a\u{e9}b\"]\n\n[[package]]\nname = \"a\u{e9}b\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
-            ),
-            (
-                "p.toml",
-                "[advisories.yanked]\nsource = \"cargo-index-cache\"\n",
-            ),
-        ],
-        args: POLICY_ARGS,
-        expect: &["Cargo.lock:8:1", "package[a\u{e9}b].name", "not 1-64 ASCII"],
-    },
-    Case {
-        name: "a lockfile package with an empty name",
-        files: &[(
-            "Cargo.lock",
-            "version = 3\n\n[[package]]\nname = \"\"\nversion = \"0.1.0\"\n",
-        )],
-        args: LOCK_ARGS,
-        expect: &["Cargo.lock:3:1", "an empty package name"],
-    },
-    Case {
-        name: "lockfile is not TOML",
-        files: &[("Cargo.lock", "version = 3\n<<<<<<< HEAD\n")],
-        args: LOCK_ARGS,
-        expect: &["Cargo.lock:2:", "invalid TOML"],
-    },
-    Case {
-        name: "unknown lockfile version",
-        files: &[("Cargo.lock", "version = 7\n")],
-        args: LOCK_ARGS,
-        expect: &[
-            "Cargo.lock:1:11",
-            "`version`",
-            "unsupported lockfile version 7",
-        ],
-    },
-    Case {
-        name: "duplicate package entries",
-        files: &[(
-            "Cargo.lock",
-            "version = 3\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n",
-        )],
-        args: LOCK_ARGS,
-        expect: &["Cargo.lock:6:1", "duplicate package entry"],
-    },
-    Case {
-        name: "invalid package version",
-        files: &[(
-            "Cargo.lock",
-            "version = 3\n[[package]]\nname = \"a\"\nversion = \"one\"\n",
-        )],
-        args: LOCK_ARGS,
-        expect: &["Cargo.lock:4:", "package[a].version", "invalid version"],
-    },
-    Case {
-        name: "dependency on a missing package",
-        files: &[(
-            "Cargo.lock",
-            "version = 3\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\ndependencies = [\n \"ghost\",\n]\n",
-        )],
-        args: LOCK_ARGS,
-        expect: &["Cargo.lock:6:", "matches no [[package]]"],
-    },
-    Case {
-        name: "package without a name",
-        files: &[(
-            "Cargo.lock",
-            "version = 3\n[[package]]\nversion = \"1.0.0\"\n",
-        )],
-        args: LOCK_ARGS,
-        expect: &["Cargo.lock:2:", "missing field `name`"],
-    },
-    Case {
-        name: "lockfile is not UTF-8",
-        files: &[("Cargo.lock", "version = 3\n\u{0}\u{1}\n")],
-        args: LOCK_ARGS,
-        expect: &["Cargo.lock:2:"],
-    },
-    Case {
-        name: "missing Cargo.lock",
-        files: &[],
-        args: LOCK_ARGS,
-        expect: &["Cargo.lock", "cannot read"],
-    },
-    Case {
-        name: "unreadable lockfile (a directory)",
-        files: &[("Cargo.lock/x", "")],
-        args: LOCK_ARGS,
-        expect: &["Cargo.lock", "cannot read"],
-    },
-    Case {
-        name: "policy with an unknown key",
-        files: &[
-            ("Cargo.lock", LOCK_OK),
-            ("p.toml", "fail-on = \"deny\"\nexposre = {}\n"),
-        ],
-        args: POLICY_ARGS,
-        expect: &[
-            "p.toml:2:1",
-            "`exposre`",
-            "unknown key",
-            "did you mean `exposure`?",
-        ],
-    },
-    Case {
-        name: "policy with an unknown nested key",
-        files: &[
-            ("Cargo.lock", LOCK_OK),
-            ("p.toml", "[sources]\nallow-registry = []\n"),
-        ],
-        args: POLICY_ARGS,
-        expect: &[
-            "p.toml:2:1",
-            "`sources.allow-registry`",
-            "did you mean `allow-registries`?",
-        ],
-    },
-    Case {
-        name: "policy with a wrong type",
-        files: &[
-            ("Cargo.lock", LOCK_OK),
-            ("p.toml", "\n[exposure]\ndev-only = 3\n"),
-        ],
-        args: POLICY_ARGS,
-        expect: &[
-            "p.toml:3:12",
-            "`exposure.dev-only`",
-            "expected a string, found integer",
-        ],
-    },
-    Case {
-        name: "policy with an invalid value",
-        files: &[
-            ("Cargo.lock", LOCK_OK),
-            ("p.toml", "[sources]\ngit = \"maybe\"\n"),
-        ],
-        args: POLICY_ARGS,
-        expect: &["p.toml:2:7", "`sources.git`", "invalid value `maybe`"],
-    },
-    Case {
-        name: "policy with a bad date",
-        files: &[
-            ("Cargo.lock", LOCK_OK),
-            (
-                "p.toml",
-                "[[waivers]]\ncrate = \"a\"\nreason = \"r\"\nexpires = \"2026-02-30\"\n",
-            ),
-        ],
-        args: POLICY_ARGS,
-        expect: &[
-            "p.toml:4:11",
-            "`waivers[0].expires`",
-            "invalid date `2026-02-30`",
-        ],
-    },
-    Case {
-        name: "waiver without reason",
-        files: &[
-            ("Cargo.lock", LOCK_OK),
-            (
-                "p.toml",
-                "[[waivers]]\ncrate = \"a\"\nexpires = 2027-01-01\n",
-            ),
-        ],
-        args: POLICY_ARGS,
-        expect: &["p.toml:1:", "`waivers[0].reason`", "missing required key"],
-    },
-    Case {
-        name: "policy with an unknown rule in [levels]",
-        files: &[
-            ("Cargo.lock", LOCK_OK),
-            ("p.toml", "[levels]\nsource-git-unpined = \"warn\"\n"),
-        ],
-        args: POLICY_ARGS,
-        expect: &[
-            "p.toml:2:1",
-            "unknown rule id",
-            "did you mean `source-git-unpinned`?",
-        ],
-    },
-    Case {
-        name: "policy that is not TOML",
-        files: &[("Cargo.lock", LOCK_OK), ("p.toml", "[sources\n")],
-        args: POLICY_ARGS,
-        expect: &["p.toml:1:", "invalid TOML"],
-    },
-    Case {
-        name: "ban without crate",
-        files: &[
-            ("Cargo.lock", LOCK_OK),
-            ("p.toml", "[[bans.deny]]\nreason = \"x\"\n"),
-        ],
-        args: POLICY_ARGS,
-        expect: &["p.toml:1:", "`bans.deny[0].crate`", "missing required key"],
-    },
-    Case {
-        name: "ban with a bad version range",
-        files: &[
-            ("Cargo.lock", LOCK_OK),
-            (
-                "p.toml",
-                "[[bans.deny]]\ncrate = \"x\"\nversions = \"<<1\"\n",
-            ),
-        ],
-        args: POLICY_ARGS,
-        expect: &["p.toml:3:12", "invalid version requirement"],
-    },
-    Case {
-        name: "extends cycle",
-        files: &[
-            ("Cargo.lock", LOCK_OK),
-            ("p.toml", "extends = [\"q.toml\"]\n"),
-            ("q.toml", "extends = [\"p.toml\"]\n"),
-        ],
-        args: POLICY_ARGS,
-        expect: &[
-            "q.toml:1:12",
-            "`extends` cycle: ",
-            "p.toml -> ",
-            "q.toml -> ",
-        ],
-    },
-    Case {
-        name: "missing extends file",
-        files: &[
-            ("Cargo.lock", LOCK_OK),
-            ("p.toml", "\nextends = [\"org/baseline.toml\"]\n"),
-        ],
-        args: POLICY_ARGS,
-        expect: &["p.toml:2:12", "`extends`", "baseline.toml"],
-    },
-    Case {
-        name: "unknown preset",
-        files: &[
-            ("Cargo.lock", LOCK_OK),
-            ("p.toml", "extends = [\"preset:lenient\"]\n"),
-        ],
-        args: POLICY_ARGS,
-        expect: &["p.toml:1:12", "unknown preset `lenient`"],
-    },
-    Case {
-        name: "missing policy file",
-        files: &[("Cargo.lock", LOCK_OK)],
-        args: POLICY_ARGS,
-        expect: &["p.toml", "cannot read"],
-    },
-    Case {
-        name: "several policy problems are all reported",
-        files: &[
-            ("Cargo.lock", LOCK_OK),
-            (
-                "p.toml",
-                "fail-on = \"never\"\n[sources]\ngit = 1\nbogus = true\n",
-            ),
-        ],
-        args: POLICY_ARGS,
-        expect: &["p.toml:1:11", "p.toml:3:7", "p.toml:4:1"],
-    },
-    Case {
-        name: "invalid metadata JSON",
-        files: &[("Cargo.lock", LOCK_OK), ("m.json", "{\"packages\": [\n")],
-        args: &[
-            "check",
-            "--manifest-path",
-            "{dir}/Cargo.toml",
-            "--metadata-path",
-            "{dir}/m.json",
-        ],
-        expect: &["m.json:2:", "invalid cargo metadata JSON"],
-    },
-    Case {
-        name: "metadata without resolve",
-        files: &[
-            ("Cargo.lock", LOCK_OK),
-            (
-                "m.json",
-                "{\"packages\":[],\"workspace_members\":[],\"workspace_default_members\":[],\"resolve\":null,\"workspace_root\":\"/x\",\"target_directory\":\"/x/t\",\"version\":1,\"metadata\":null}",
-            ),
-        ],
-        args: &[
-            "check",
-            "--manifest-path",
-            "{dir}/Cargo.toml",
-            "--metadata-path",
-            "{dir}/m.json",
-        ],
-        expect: &["m.json:1:1", "`resolve`", "--no-deps"],
-    },
-    Case {
-        name: "unknown target triple",
-        files: &[],
-        args: &[
-            "check",
-            "--manifest-path",
-            "testdata/ws-basic/Cargo.toml",
-            "--metadata-path",
-            "testdata/ws-basic/metadata.json",
-            "--target",
-            "x86_64-unknown-nowhere",
-        ],
-        expect: &["--target x86_64-unknown-nowhere", "unknown target triple"],
-    },
-    Case {
-        name: "unknown rule on the command line",
-        files: &[("Cargo.lock", LOCK_OK)],
-        args: &[
-            "check",
-            "--lockfile-only",
-            "--manifest-path",
-            "{dir}/Cargo.toml",
-            "-D",
-            "ban-denied-crates",
-        ],
-        expect: &[
-            "unknown rule id `ban-denied-crates`",
-            "did you mean `ban-denied-crate`?",
-        ],
-    },
-    Case {
-        name: "bad --today",
-        files: &[("Cargo.lock", LOCK_OK)],
-        args: &[
-            "check",
-            "--lockfile-only",
-            "--manifest-path",
-            "{dir}/Cargo.toml",
-            "--today",
-            "23/11/2026",
-        ],
-        expect: &["--today 23/11/2026", "YYYY-MM-DD"],
-    },
-    Case {
-        name: "unsupported output format",
-        files: &[("Cargo.lock", LOCK_OK)],
-        args: &[
-            "check",
-            "--lockfile-only",
-            "--manifest-path",
-            "{dir}/Cargo.toml",
-            "--output",
-            "yaml={dir}/r.yaml",
-        ],
-        expect: &["unsupported format `yaml`"],
-    },
-    Case {
-        name: "unknown explain id",
-        files: &[],
-        args: &["explain", "source-git"],
-        expect: &["unknown rule id `source-git`"],
-    },
-];
+fn two() -> i32 {
+    2
+}
+
+fn corpus() -> PathBuf {
+    repo().join("testdata/bad-input")
+}
+
+/// Every case directory, sorted by name, with its parsed case.toml.
+fn cases() -> Vec<(String, Case)> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(corpus())
+        .expect("testdata/bad-input")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let mut out = Vec::new();
+    for dir in dirs {
+        let name = dir.file_name().unwrap().to_str().unwrap().to_string();
+        let text = std::fs::read_to_string(dir.join("case.toml"))
+            .unwrap_or_else(|e| panic!("{name}/case.toml: {e}"));
+        let case: Case = toml::from_str(&text).unwrap_or_else(|e| panic!("{name}/case.toml: {e}"));
+        assert!(
+            READERS.contains(&case.reader.as_str()),
+            "{name}: unknown reader `{}` (one of {READERS:?})",
+            case.reader
+        );
+        assert!(
+            ["bad", "same-as", "valid"].contains(&case.kind.as_str()),
+            "{name}: unknown kind `{}`",
+            case.kind
+        );
+        assert!(!case.what.trim().is_empty(), "{name}: empty `what`");
+        out.push((name, case));
+    }
+    out
+}
+
+/// Copies the directory `from` to `to`, recursively.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Runs the case `name` on a temporary copy of its directory, in a
+/// hermetic environment. The copy's path reads `{dir}` in the output.
+fn run_case(name: &str, case: &Case) -> Output {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("case");
+    copy_dir(&corpus().join(name), &dir);
+    let d = dir.to_str().unwrap();
+    let root = repo();
+    let r = root.to_str().unwrap();
+    let mut cmd = depgate(t.path());
+    for var in SHARD_VARS {
+        cmd.env_remove(var);
+    }
+    cmd.args(
+        case.args
+            .iter()
+            .map(|a| a.replace("{dir}", d).replace("{repo}", r)),
+    );
+    let out = run(&mut cmd);
+    Output {
+        code: out.code,
+        stdout: out.stdout.replace(d, "{dir}"),
+        stderr: out.stderr.replace(d, "{dir}"),
+    }
+}
+
+/// What is wrong with the outcome of a bad-input case, if anything.
+fn check_bad(name: &str, case: &Case) -> Option<String> {
+    let out = run_case(name, case);
+    let mut problems = Vec::new();
+    if out.code != case.exit {
+        problems.push(format!("exit {} (expected {})", out.code, case.exit));
+    }
+    for e in case
+        .expect
+        .iter()
+        .filter(|e| !out.stderr.contains(e.as_str()))
+    {
+        problems.push(format!("stderr lacks {e:?}"));
+    }
+    if !case.stdout_allowed && !out.stdout.is_empty() {
+        problems.push("stdout is not empty".into());
+    }
+    for e in case
+        .expect_stdout
+        .iter()
+        .filter(|e| !out.stdout.contains(e.as_str()))
+    {
+        problems.push(format!("stdout lacks {e:?}"));
+    }
+    if problems.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{name} [{}] {}: {}\nstderr: {}\nstdout: {}",
+        case.reader,
+        case.what,
+        problems.join("; "),
+        out.stderr,
+        out.stdout
+    ))
+}
+
+#[test]
+fn every_bad_input_exits_2_and_names_the_place() {
+    let mut per_reader: BTreeMap<&str, usize> = READERS.iter().map(|r| (*r, 0)).collect();
+    let mut failures = Vec::new();
+    let all = cases();
+    for (name, case) in all.iter().filter(|(_, c)| c.kind == "bad") {
+        assert!(
+            !case.expect.is_empty() || !case.expect_stdout.is_empty(),
+            "{name}: a case must expect something"
+        );
+        *per_reader.get_mut(case.reader.as_str()).unwrap() += 1;
+        failures.extend(check_bad(name, case));
+    }
+    let total: usize = per_reader.values().sum();
+    eprintln!("bad-input cases per reader ({total} in all):");
+    for (reader, n) in &per_reader {
+        eprintln!("  {reader:<13} {n}");
+    }
+    assert!(
+        total >= 50,
+        "only {total} bad-input cases; expected at least 50"
+    );
+    assert!(
+        per_reader.values().all(|n| *n > 0),
+        "every reader needs a case: {per_reader:?}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {total} bad-input cases failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+/// The first line where `a` and `b` differ, for a readable failure.
+fn first_difference(a: &str, b: &str) -> String {
+    let (mut la, mut lb) = (a.lines(), b.lines());
+    for n in 1.. {
+        match (la.next(), lb.next()) {
+            (None, None) => break,
+            (x, y) if x == y => continue,
+            (x, y) => return format!("line {n}: {x:?} vs {y:?}"),
+        }
+    }
+    "only the line endings differ".into()
+}
+
+#[test]
+fn valid_variants_parse_the_same() {
+    let all = cases();
+    let mut failures = Vec::new();
+    let variants: Vec<&(String, Case)> = all.iter().filter(|(_, c)| c.kind == "same-as").collect();
+    assert!(variants.len() >= 2, "expected the BOM and CRLF variants");
+    for (name, case) in variants {
+        let reference = case
+            .same_as
+            .as_deref()
+            .unwrap_or_else(|| panic!("{name}: kind = \"same-as\" without `same_as`"));
+        let (_, base) = all
+            .iter()
+            .find(|(n, _)| n == reference)
+            .unwrap_or_else(|| panic!("{name}: `same_as` names no case directory `{reference}`"));
+        let (got, want) = (run_case(name, case), run_case(reference, base));
+        if got.code >= 2 || want.code >= 2 || got.stdout.is_empty() {
+            failures.push(format!(
+                "{name}: exit {} ({reference}: exit {}), or no report\nstderr: {}\n{reference} stderr: {}",
+                got.code, want.code, got.stderr, want.stderr
+            ));
+        } else if got.code != want.code || got.stdout != want.stdout {
+            failures.push(format!(
+                "{name} differs from {reference}: exit {} vs {}; {}",
+                got.code,
+                want.code,
+                first_difference(&got.stdout, &want.stdout)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
 
 fn setup(dir: &Path, files: &[(&str, &str)]) {
     for (rel, text) in files {
@@ -413,31 +271,6 @@ fn setup(dir: &Path, files: &[(&str, &str)]) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     }
-}
-
-#[test]
-fn every_bad_input_exits_2_and_names_the_place() {
-    assert!(CASES.len() >= 20);
-    let mut failures = Vec::new();
-    for case in CASES {
-        let dir = tempfile::tempdir().unwrap();
-        setup(dir.path(), case.files);
-        let d = dir.path().to_str().unwrap();
-        let args: Vec<String> = case.args.iter().map(|a| a.replace("{dir}", d)).collect();
-        let out = run_strings(&args);
-        let missing: Vec<&&str> = case
-            .expect
-            .iter()
-            .filter(|e| !out.stderr.contains(*e))
-            .collect();
-        if out.code != 2 || !missing.is_empty() || !out.stdout.is_empty() {
-            failures.push(format!(
-                "{}: exit {} missing {missing:?}\nstderr: {}\nstdout: {}",
-                case.name, out.code, out.stderr, out.stdout
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 #[test]

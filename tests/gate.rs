@@ -347,3 +347,33 @@ fn output_is_byte_identical_whatever_the_thread_count() {
     assert!(outputs[0].contains("advisory-vulnerability"));
     assert!(outputs.iter().all(|o| *o == outputs[0]));
 }
+
+/// A source kind depgate does not know (`ftp://`) is not a pass: it is
+/// `source-registry-not-allowed` unless the policy names it.
+#[test]
+fn an_unknown_source_kind_is_not_allowed() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(
+        t.path().join("Cargo.lock"),
+        "version = 3\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\"x\"]\n\n[[package]]\nname = \"x\"\nversion = \"1.0.0\"\nsource = \"ftp://evil.example/x\"\n",
+    )
+    .unwrap();
+    let ws = t.path().join("Cargo.toml");
+    let out = run(depgate(t.path()).args([
+        "check",
+        "--lockfile-only",
+        "--format",
+        "json",
+        "--manifest-path",
+        ws.to_str().unwrap(),
+    ]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"source-registry-not-allowed"), "{rules:?}");
+}

@@ -161,7 +161,9 @@ impl AdvisoryDb {
         let texts: Vec<(String, String)> = files
             .into_par_iter()
             .map(|(p, _, _)| {
-                let text = std::fs::read_to_string(&p).map_err(|e| Error::read(&p, e))?;
+                let shown = p.display().to_string();
+                let links = crate::input::Links::Follow;
+                let text = crate::input::read_text(&p, &shown, crate::input::MAX_SMALL, links)?;
                 let rel = p
                     .strip_prefix(dir)
                     .unwrap_or(&p)

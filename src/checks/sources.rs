@@ -125,6 +125,8 @@ impl Config {
                 let url = normalize(url);
                 self.allow_registries.iter().any(|r| normalize(r) == url)
             }
+            // A source kind depgate does not know is allowed only by name.
+            Source::Other { raw } => self.allow_registries.iter().any(|r| r == raw),
             _ => true,
         }
     }
@@ -153,7 +155,9 @@ impl Check for Sources {
     fn check(ctx: &ScanContext<'_>, cfg: &Config, out: &mut Vec<Finding>) {
         for (ix, pkg) in ctx.graph.packages() {
             let finding = match &pkg.source {
-                Source::CratesIo { .. } | Source::Registry { .. } => registry(ctx, cfg, ix, pkg),
+                Source::CratesIo { .. } | Source::Registry { .. } | Source::Other { .. } => {
+                    registry(ctx, cfg, ix, pkg)
+                }
                 Source::Git {
                     url,
                     reference,

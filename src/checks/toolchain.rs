@@ -36,7 +36,7 @@ const RULES: &[&Rule] = &[&BELOW_MINIMUM, &TOOLCHAIN_ADVISORY];
 /// The family's top-level policy fields.
 const TOP: &[Field] = &[Field::new(
     "min-toolchain",
-    Ty::Str,
+    Ty::RustVersion,
     "lowest acceptable Rust version, e.g. \"1.85\" (toolchain-below-minimum)",
 )
 .looser(Looser::LowerVersion)];

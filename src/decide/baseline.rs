@@ -42,18 +42,25 @@ struct ReportFile {
 impl Baseline {
     /// Reads a depgate JSON report; anything else is an error naming the file.
     pub fn load(path: &Path) -> Result<Baseline> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
-        let report: ReportFile = serde_json::from_str(&text).map_err(|e| {
+        let shown = path.display().to_string();
+        let links = crate::input::Links::Follow;
+        let text = crate::input::read_text(path, &shown, crate::input::MAX_JSON, links)?;
+        Baseline::parse(&text, &shown)
+    }
+
+    /// Parses a depgate JSON report's text; `shown` names it in errors.
+    pub fn parse(text: &str, shown: &str) -> Result<Baseline> {
+        let report: ReportFile = serde_json::from_str(text).map_err(|e| {
             Error::input(
-                path.display().to_string(),
-                (e.line() as u32, e.column() as u32),
+                shown,
+                (e.line() as u32, (e.column() as u32).max(1)),
                 "",
                 format!("not a depgate JSON report: {e}"),
             )
         })?;
         if report.schema != SCHEMA {
             return Err(Error::input(
-                path.display().to_string(),
+                shown,
                 (1, 1),
                 "schema",
                 format!(

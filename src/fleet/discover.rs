@@ -33,7 +33,9 @@ pub struct UnitDir {
 /// Reads `--repos-file`: one directory a line, `#` comments and blank lines
 /// ignored. Relative paths are relative to the current directory.
 pub fn read_repos_file(path: &Path) -> Result<Vec<PathBuf>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
+    let shown = path.display().to_string();
+    let links = crate::input::Links::Follow;
+    let text = crate::input::read_text(path, &shown, crate::input::MAX_SMALL, links)?;
     Ok(text
         .lines()
         .map(|l| l.split('#').next().unwrap_or_default().trim())

@@ -9,20 +9,29 @@ use super::aggregate::{self, Header};
 use crate::error::{Error, Result};
 use crate::model::fleet::{FLEET_SCHEMA, FleetReport};
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Largest fleet report read.
-pub const MAX_REPORT: u64 = 4 << 30;
+pub const MAX_REPORT: u64 = crate::input::MAX_FLEET_REPORT;
 
 /// Reads a fleet report, naming the line and column of a JSON error.
 pub fn read(path: &Path) -> Result<FleetReport> {
     let text = read_text(path)?;
-    let mut report: FleetReport = serde_json::from_str(&text).map_err(|e| {
-        let at = (e.line() as u32, e.column() as u32);
+    parse(&text, &path.display().to_string())
+}
+
+/// Parses a fleet report's text (its `schema` already checked, or not:
+/// anything else fails here too); `shown` names it in errors.
+pub fn parse(text: &str, shown: &str) -> Result<FleetReport> {
+    let mut report: FleetReport = serde_json::from_str(text).map_err(|e| {
+        let at = (e.line() as u32, (e.column() as u32).max(1));
         let msg = format!("invalid fleet report: {e}");
-        Error::input(path.display().to_string(), at, "", msg)
+        Error::input(shown, at, "", msg)
     })?;
+    if report.schema != FLEET_SCHEMA {
+        let msg = format!("not a fleet report: `schema` is `{}`", report.schema);
+        return Err(Error::input(shown, (1, 1), "schema", msg));
+    }
     report.read_findings();
     Ok(report)
 }
@@ -30,23 +39,20 @@ pub fn read(path: &Path) -> Result<FleetReport> {
 /// A fleet report's text, once its size and `schema` are checked.
 pub fn read_text(path: &Path) -> Result<String> {
     let shown = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| Error::read(path, e))?;
-    let meta = file.metadata().map_err(|e| Error::read(path, e))?;
-    if !meta.is_file() || meta.len() > MAX_REPORT {
-        let msg = format!("not a regular file of at most {MAX_REPORT} bytes");
-        return Err(Error::input(&shown, (1, 1), "", msg));
-    }
-    let mut text = String::new();
-    file.take(MAX_REPORT)
-        .read_to_string(&mut text)
-        .map_err(|e| Error::read(path, e))?;
+    let links = crate::input::Links::Follow;
+    let text = crate::input::read_text(path, &shown, MAX_REPORT, links)?;
     #[derive(serde::Deserialize)]
     struct Schema {
         schema: Option<String>,
     }
-    let schema = serde_json::from_str::<Schema>(&text)
-        .ok()
-        .and_then(|s| s.schema);
+    let schema = match serde_json::from_str::<Schema>(&text) {
+        Ok(s) => s.schema,
+        Err(e) if e.is_syntax() || e.is_eof() => {
+            let at = (e.line() as u32, (e.column() as u32).max(1));
+            return Err(Error::input(&shown, at, "", format!("invalid JSON: {e}")));
+        }
+        Err(_) => None,
+    };
     if schema.as_deref() != Some(FLEET_SCHEMA) {
         let found = schema.map_or("none".to_string(), |s| format!("`{s}`"));
         let msg = format!("not a fleet report: `schema` is {found}, expected `{FLEET_SCHEMA}`");
@@ -77,6 +83,10 @@ pub fn merge(reports: Vec<(PathBuf, FleetReport)>) -> Result<FleetReport> {
                 "not a shard report (it has no `shard`)".into(),
             ));
         };
+        if s.index == 0 || s.index > s.count {
+            let msg = format!("shard index {} is outside 1..={}", s.index, s.count);
+            return Err(refuse(path, "shard.index", msg));
+        }
         same(
             path,
             first_path,

@@ -99,7 +99,7 @@ struct LiteUnit {
 pub fn run(q: &Query, path: &Path) -> Result<Vec<Hit>> {
     let text = super::merge::read_text(path)?;
     let lite: Lite = serde_json::from_str(&text).map_err(|e| {
-        let at = (e.line() as u32, e.column() as u32);
+        let at = (e.line() as u32, (e.column() as u32).max(1));
         Error::input(path.display().to_string(), at, "units", e.to_string())
     })?;
     let mut hits = Vec::new();

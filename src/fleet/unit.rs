@@ -12,11 +12,9 @@ use crate::location::{SourceText, display_path};
 use crate::model::fleet::{FindingLite, UnitError, UnitPackage, UnitRecord};
 use crate::model::{Assessment, EXIT_ERROR};
 use crate::pipeline::{Against, Inputs};
-use std::io::Read;
 use std::path::Path;
 
-/// Largest Cargo.lock read (vector's, the largest in the corpus, is 0.4 MB).
-pub const MAX_LOCKFILE: u64 = 64 << 20;
+pub use crate::input::MAX_LOCKFILE;
 /// Largest `rust-toolchain(.toml)` or repository policy read.
 pub const MAX_SMALL_FILE: u64 = 1 << 20;
 
@@ -35,31 +33,11 @@ pub struct Scanned {
     pub assessment: Option<Assessment>,
 }
 
-/// Reads a regular file of at most `limit` bytes as UTF-8. Links, FIFOs
-/// and devices are refused, so a hostile repository cannot make the scan
-/// read outside itself, block, or run out of memory.
+/// Reads a repository file as data: a regular file (never a link, FIFO or
+/// device) of at most `limit` bytes, so a hostile repository cannot make
+/// the scan read outside itself, block, or run out of memory.
 pub fn read_bounded(path: &Path, shown: &str, limit: u64) -> Result<String> {
-    let meta = std::fs::symlink_metadata(path).map_err(|e| Error::read(path, e))?;
-    if !meta.is_file() {
-        let msg = "not a regular file (links, FIFOs and devices are not read in fleet scans)";
-        return Err(Error::input(shown, (1, 1), "", msg));
-    }
-    if meta.len() > limit {
-        let msg = format!("{} bytes: larger than the limit of {limit}", meta.len());
-        return Err(Error::input(shown, (1, 1), "", msg));
-    }
-    let file = std::fs::File::open(path).map_err(|e| Error::read(path, e))?;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::read(path, e))?;
-    if bytes.len() as u64 > limit {
-        return Err(Error::input(shown, (1, 1), "", "grew past the size limit"));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let msg = format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to());
-        Error::input(shown, (1, 1), "", msg)
-    })
+    crate::input::read_text(path, shown, limit, crate::input::Links::Refuse)
 }
 
 /// Loads the unit's graph: Cargo.lock alone, plus its pinned toolchain.

@@ -28,6 +28,12 @@ pub struct WorkspaceInput {
 /// The directory holding `--manifest-path`, else the current directory.
 fn start_dir(input: &WorkspaceInput) -> Result<PathBuf> {
     let dir = match &input.cargo.manifest_path {
+        Some(p) if p.is_dir() => {
+            return Err(Error::Usage(format!(
+                "--manifest-path {}: a directory; pass the path of its Cargo.toml",
+                p.display()
+            )));
+        }
         Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
         None => std::env::current_dir().map_err(|e| Error::read(".", e))?,
     };
@@ -39,9 +45,10 @@ fn start_dir(input: &WorkspaceInput) -> Result<PathBuf> {
     dir.canonicalize().map_err(|e| Error::read(&dir, e))
 }
 
-fn read_text(path: &Path, base: &Path) -> Result<SourceText> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
-    Ok(SourceText::new(display_path(Some(base), path), text))
+fn read_text(path: &Path, base: &Path, limit: u64) -> Result<SourceText> {
+    let shown = display_path(Some(base), path);
+    let text = crate::input::read_text(path, &shown, limit, crate::input::Links::Follow)?;
+    Ok(SourceText::new(shown, text))
 }
 
 /// Loads the workspace graph as the input asks.
@@ -65,7 +72,7 @@ fn lockfile_mode(input: &WorkspaceInput, start: PathBuf) -> Result<Graph> {
         .clone()
         .unwrap_or_else(|| start.join("Cargo.lock"));
     let base = find_repo_root(&start).unwrap_or_else(|| start.clone());
-    let src = read_text(&lock_path, &base)?;
+    let src = read_text(&lock_path, &base, crate::input::MAX_LOCKFILE)?;
     // Lockfile mode knows no edge conditions, but --target still
     // selects `affected.os/arch` for advisories: validate it the same way.
     super::targets::Platforms::new(&input.targets)?;
@@ -81,7 +88,7 @@ fn lockfile_mode(input: &WorkspaceInput, start: PathBuf) -> Result<Graph> {
 /// `cargo metadata` (run, or a pre-generated file) and the lockfile beside it.
 fn metadata_mode(input: &WorkspaceInput, start: PathBuf) -> Result<Graph> {
     let json_src = match &input.metadata_path {
-        Some(p) => read_text(p, &start)?,
+        Some(p) => read_text(p, &start, crate::input::MAX_JSON)?,
         None => SourceText::new(
             "cargo metadata",
             metadata::run_cargo_metadata(&input.cargo)?,
@@ -101,7 +108,7 @@ fn metadata_mode(input: &WorkspaceInput, start: PathBuf) -> Result<Graph> {
         .lockfile
         .clone()
         .unwrap_or_else(|| probe_root.join("Cargo.lock"));
-    let lockfile = match read_text(&lock_path, &base) {
+    let lockfile = match read_text(&lock_path, &base, crate::input::MAX_LOCKFILE) {
         Ok(src) => Some(src),
         Err(_) if input.lockfile.is_none() && !lock_path.exists() => None,
         Err(e) => return Err(e),

@@ -199,6 +199,21 @@ fn check_name(src: &SourceText, line: u32, p: &RawPackage) -> Result<()> {
     } else {
         None
     };
+    let bad_checksum = p
+        .checksum
+        .as_deref()
+        .filter(|c| c.len() != 64 || !c.bytes().all(|b| b.is_ascii_hexdigit()));
+    if let Some(c) = bad_checksum {
+        return Err(Error::at(
+            src,
+            (line, 1),
+            format!("package[{}].checksum", p.name.escape_debug()),
+            format!(
+                "`{}` is not a SHA-256 checksum (64 hex digits)",
+                c.escape_debug()
+            ),
+        ));
+    }
     match why {
         None => Ok(()),
         Some(why) => Err(Error::at(

@@ -128,7 +128,7 @@ fn parse_json(json: &SourceText) -> Result<Metadata> {
     let meta: Metadata = serde_json::from_str(&json.text).map_err(|e| {
         Error::at(
             json,
-            (e.line() as u32, e.column() as u32),
+            (e.line() as u32, (e.column() as u32).max(1)),
             "",
             format!("invalid cargo metadata JSON: {e}"),
         )
@@ -140,6 +140,21 @@ fn parse_json(json: &SourceText) -> Result<Metadata> {
             "resolve",
             "no `resolve` graph (was it generated with --no-deps?)",
         ));
+    }
+    // Cargo always lists the workspace's own members among the packages.
+    let ids: std::collections::HashSet<&str> =
+        meta.packages.iter().map(|p| p.id.repr.as_str()).collect();
+    if meta.workspace_members.is_empty() {
+        let msg = "no workspace members: this is not the metadata of a workspace";
+        return Err(Error::at(json, (1, 1), "workspace_members", msg));
+    }
+    if let Some(m) = meta
+        .workspace_members
+        .iter()
+        .find(|m| !ids.contains(m.repr.as_str()))
+    {
+        let msg = format!("member `{}` is not among `packages`", m.repr);
+        return Err(Error::at(json, (1, 1), "workspace_members", msg));
     }
     Ok(meta)
 }
@@ -322,10 +337,12 @@ fn read_member_manifests(g: &mut Graph) {
         let Some(path) = g.package(ix).manifest_path.clone() else {
             continue;
         };
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        let display = crate::location::display_path(Some(g.display_base()), &path);
+        let links = crate::input::Links::Follow;
+        let Ok(text) = crate::input::read_text(&path, &display, crate::input::MAX_SMALL, links)
+        else {
             continue;
         };
-        let display = crate::location::display_path(Some(g.display_base()), &path);
         if let Some(m) = super::manifest::Manifest::parse(SourceText::new(display, text)) {
             g.manifests.insert(ix, m);
         }

@@ -21,10 +21,13 @@ pub use crate::model::channel_version;
 pub fn read(root: &Path, base: &Path) -> Result<Option<Toolchain>> {
     for name in ["rust-toolchain.toml", "rust-toolchain"] {
         let path = root.join(name);
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        if std::fs::symlink_metadata(&path).is_err() {
             continue;
-        };
-        let src = SourceText::new(crate::location::display_path(Some(base), &path), text);
+        }
+        let shown = crate::location::display_path(Some(base), &path);
+        let links = crate::input::Links::Follow;
+        let text = crate::input::read_text(&path, &shown, crate::input::MAX_SMALL, links)?;
+        let src = SourceText::new(shown, text);
         return parse(&src).map(Some);
     }
     Ok(None)

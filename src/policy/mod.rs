@@ -230,14 +230,18 @@ fn read_layer(layer: &Layer, at: Option<&Origin>) -> Result<(String, SourceText,
             ))
         }
         Layer::File(path, repo) => {
-            let text = std::fs::read_to_string(path).map_err(|e| match at {
-                Some(origin) => problem(
-                    origin,
-                    "extends",
-                    format!("cannot read `{}`: {e}", path.display()),
-                ),
-                None => Error::read(path, e),
-            })?;
+            let shown = path.display().to_string();
+            let links = crate::input::Links::Follow;
+            let limit = crate::input::MAX_SMALL;
+            let text =
+                crate::input::read_text(path, &shown, limit, links).map_err(|e| match at {
+                    Some(origin) => problem(
+                        origin,
+                        "extends",
+                        format!("cannot read `{}`: {e}", path.display()),
+                    ),
+                    None => e,
+                })?;
             let identity = path
                 .canonicalize()
                 .unwrap_or_else(|_| path.clone())

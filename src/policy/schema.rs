@@ -24,6 +24,8 @@ pub enum Ty {
     StrList,
     /// A semver version requirement such as `>=1.2, <2`.
     VersionReq,
+    /// A Rust release: `1.85` or `1.85.1`.
+    RustVersion,
     /// An array of SPDX license ids, optionally `+` or `WITH` an exception.
     SpdxList,
     /// An SPDX license expression.
@@ -179,6 +181,7 @@ fn type_name(ty: Ty) -> String {
         Ty::Duration => "duration".into(),
         Ty::StrList => "array of strings".into(),
         Ty::VersionReq => "version requirement".into(),
+        Ty::RustVersion => "Rust version".into(),
         Ty::SpdxList => "array of SPDX license ids".into(),
         Ty::SpdxExpr => "SPDX expression".into(),
         Ty::Sha256 => "SHA-256 hex digest".into(),

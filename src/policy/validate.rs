@@ -76,9 +76,12 @@ impl Validator<'_> {
             Ty::StrList => self.str_list(node, path),
             Ty::SpdxList => self.spdx_list(node, path),
             Ty::RuleId => self.rule_id(node, path),
-            Ty::Duration | Ty::SpdxExpr | Ty::Sha256 | Ty::RelPath | Ty::VersionReq => {
-                self.string_value(node, ty, path)
-            }
+            Ty::Duration
+            | Ty::SpdxExpr
+            | Ty::Sha256
+            | Ty::RelPath
+            | Ty::VersionReq
+            | Ty::RustVersion => self.string_value(node, ty, path),
             Ty::Table(fields) => self.table(node, fields, path),
             Ty::Tables(fields) => match &node.value {
                 Value::Array(items) => {
@@ -99,6 +102,7 @@ impl Validator<'_> {
             Ty::SpdxExpr => "an SPDX expression",
             Ty::Sha256 => "a SHA-256 digest",
             Ty::RelPath => "a relative path",
+            Ty::RustVersion => "a Rust version such as \"1.85\"",
             _ => "a version requirement string",
         };
         let Some(s) = self.expect_str(node, path, what) else {
@@ -120,6 +124,10 @@ impl Validator<'_> {
             Ty::RelPath if !is_relative_below(s) => (
                 format!("`{s}` must be a relative path inside the crate (no `..`, not absolute)"),
                 None,
+            ),
+            Ty::RustVersion if crate::model::channel_version(s).is_none() => (
+                format!("`{s}` is not a Rust version"),
+                Some("write MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. \"1.85\"".to_string()),
             ),
             Ty::VersionReq => match semver::VersionReq::parse(s) {
                 Err(e) => (format!("invalid version requirement `{s}`: {e}"), None),

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS each (default 60) with libFuzzer, on
+# the committed corpus (new inputs are added to it; minimise it with
+# `cargo fuzz cmin TARGET` before committing), and prints executions and
+# crashes per target. Needs cargo-fuzz (`cargo install --locked cargo-fuzz`);
+# RUSTC_BOOTSTRAP=1 lets the stable toolchain take cargo-fuzz's -Z flags.
+# No sanitizer: the code is safe Rust, and throughput matters more here.
+#   fuzz/run.sh 600            # every target, 10 minutes each
+#   fuzz/run.sh 60 lockfile    # one target
+set -uo pipefail
+cd "$(dirname "$0")"
+secs=${1:-60}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(lockfile policy spdx advisory cvss baseline metadata fleet_report)
+declare -A dict=([lockfile]=lockfile [policy]=policy [spdx]=spdx [advisory]=advisory [cvss]=cvss
+  [baseline]=json [metadata]=json [fleet_report]=json)
+declare -A maxlen=([lockfile]=8192 [policy]=4096 [spdx]=1024 [advisory]=4096 [cvss]=256
+  [baseline]=16384 [metadata]=65536 [fleet_report]=65536)
+export RUSTC_BOOTSTRAP=1
+cargo fuzz build -s none -O >/dev/null 2>&1 || cargo fuzz build -s none -O || exit 2
+status=0
+printf '%-14s %12s %10s %8s  %s\n' target executions exec/s seconds crashes
+for t in "${targets[@]}"; do
+  mkdir -p "corpus/$t" "artifacts/$t"
+  log=$(mktemp)
+  cargo fuzz run -s none -O "$t" "corpus/$t" -- -max_total_time="$secs" -max_len="${maxlen[$t]}" \
+    -dict="dict/${dict[$t]}.dict" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 >"$log" 2>&1
+  rc=$?
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  speed=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  crashes=$(ls "artifacts/$t" 2>/dev/null | tr '\n' ' ')
+  printf '%-14s %12s %10s %8s  %s\n' "$t" "${execs:-?}" "${speed:-?}" "$secs" "${crashes:-none}"
+  if [ $rc -ne 0 ] || [ -n "$crashes" ]; then
+    status=1
+    grep -E 'panicked|ERROR|SUMMARY' "$log" | head -5
+  fi
+  rm -f "$log"
+done
+exit $status
