@@ -50,6 +50,7 @@ fn sample(ty: Ty) -> String {
         Ty::Duration => "\"30d\"".into(),
         Ty::StrList => "[\"x\"]".into(),
         Ty::VersionReq => "\"*\"".into(),
+        Ty::RustVersion => "\"1.85\"".into(),
         Ty::SpdxList => "[\"MIT\"]".into(),
         Ty::SpdxExpr => "\"MIT\"".into(),
         Ty::Sha256 => format!("\"{}\"", "0".repeat(64)),

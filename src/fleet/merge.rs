@@ -7,7 +7,7 @@
 
 use super::aggregate::{self, Header};
 use crate::error::{Error, Result};
-use crate::model::fleet::{FLEET_SCHEMA, FleetReport};
+use crate::model::fleet::{FLEET_SCHEMA, FleetReport, ShardInfo};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -83,35 +83,7 @@ pub fn merge(reports: Vec<(PathBuf, FleetReport)>) -> Result<FleetReport> {
                 "not a shard report (it has no `shard`)".into(),
             ));
         };
-        if s.index == 0 || s.index > s.count {
-            let msg = format!("shard index {} is outside 1..={}", s.index, s.count);
-            return Err(refuse(path, "shard.index", msg));
-        }
-        same(
-            path,
-            first_path,
-            "shard.count",
-            &s.count,
-            &first_shard.count,
-        )?;
-        same(
-            path,
-            first_path,
-            "shard.discovered",
-            &s.discovered,
-            &first_shard.discovered,
-        )?;
-        same(path, first_path, "tool", &r.tool, &first.tool)?;
-        same(path, first_path, "today", &r.today, &first.today)?;
-        same(
-            path,
-            first_path,
-            "advisory_db",
-            &r.advisory_db,
-            &first.advisory_db,
-        )?;
-        same(path, first_path, "policy", &r.policy, &first.policy)?;
-        same(path, first_path, "params", &r.params, &first.params)?;
+        compatible(path, r, s, first_path, first)?;
         if let Some(other) = seen.insert(s.index, path) {
             let msg = format!("shard {}/{} is also {}", s.index, s.count, other.display());
             return Err(refuse(path, "shard.index", msg));
@@ -149,6 +121,47 @@ pub fn merge(reports: Vec<(PathBuf, FleetReport)>) -> Result<FleetReport> {
     };
     let all = reports.into_iter().flat_map(|(_, r)| r.units).collect();
     Ok(aggregate::build(header, all))
+}
+
+/// A shard report made by the same scan as the first one.
+fn compatible(
+    path: &Path,
+    r: &FleetReport,
+    s: ShardInfo,
+    first_path: &Path,
+    first: &FleetReport,
+) -> Result<()> {
+    let first_shard = first.shard.unwrap_or(s);
+    if s.index == 0 || s.index > s.count {
+        let msg = format!("shard index {} is outside 1..={}", s.index, s.count);
+        return Err(refuse(path, "shard.index", msg));
+    }
+    same(
+        path,
+        first_path,
+        "shard.count",
+        &s.count,
+        &first_shard.count,
+    )?;
+    same(
+        path,
+        first_path,
+        "shard.discovered",
+        &s.discovered,
+        &first_shard.discovered,
+    )?;
+    same(path, first_path, "tool", &r.tool, &first.tool)?;
+    same(path, first_path, "today", &r.today, &first.today)?;
+    same(
+        path,
+        first_path,
+        "advisory_db",
+        &r.advisory_db,
+        &first.advisory_db,
+    )?;
+    same(path, first_path, "policy", &r.policy, &first.policy)?;
+    same(path, first_path, "params", &r.params, &first.params)?;
+    Ok(())
 }
 
 fn same<T: PartialEq + serde::Serialize>(

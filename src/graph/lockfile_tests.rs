@@ -8,13 +8,16 @@ fn src(text: &str) -> SourceText {
 
 #[test]
 fn v3_lines_and_edges() {
-    let text = "version = 3\n\n[[package]]\nname = \"a\"\nversion = \"0.1.0\"\ndependencies = [\n \"b\",\n]\n\n[[package]]\nname = \"b\"\nversion = \"1.2.3\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"ff\"\n";
+    let text = "version = 3\n\n[[package]]\nname = \"a\"\nversion = \"0.1.0\"\ndependencies = [\n \"b\",\n]\n\n[[package]]\nname = \"b\"\nversion = \"1.2.3\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\"\n";
     let lock = parse(&src(text)).unwrap();
     assert_eq!(lock.version, 3);
     assert_eq!(lock.packages[0].line, 3);
     assert_eq!(lock.packages[1].line, 10);
     assert_eq!(lock.packages[0].dependencies, vec![1]);
-    assert_eq!(lock.packages[1].checksum.as_deref(), Some("ff"));
+    assert_eq!(
+        lock.packages[1].checksum.as_deref(),
+        Some("ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff")
+    );
 }
 
 #[test]
@@ -29,7 +32,7 @@ fn v1_metadata_checksums() {
 /// The fast reader and the TOML parser agree on every corpus-like layout.
 #[test]
 fn fast_reader_matches_toml_parser() {
-    let text = "# comment\nversion = 3\n\n[[package]]\nname = \"a\"\nversion = \"0.1.0\"\ndependencies = [\n \"b 1.2.3\",\n]\n\n[[package]]\nname = \"b\"\nversion = \"1.2.3\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"ff\"\n";
+    let text = "# comment\nversion = 3\n\n[[package]]\nname = \"a\"\nversion = \"0.1.0\"\ndependencies = [\n \"b 1.2.3\",\n]\n\n[[package]]\nname = \"b\"\nversion = \"1.2.3\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\"\n";
     let fast = crate::graph::lockfile_fast::parse(text).expect("canonical layout");
     let full: RawLock = toml::from_str(text).unwrap();
     let view = |r: &RawLock| {
