@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for SECONDS each (default 60) with libFuzzer, on
-# the committed corpus (new inputs are added to it; minimise it with
-# `cargo fuzz cmin TARGET` before committing), and prints executions and
-# crashes per target. Needs cargo-fuzz (`cargo install --locked cargo-fuzz`);
+# Runs every fuzz target for SECONDS each (default 60) with libFuzzer,
+# seeded from the committed corpus (fuzz/corpus/TARGET, read only); new
+# inputs go to fuzz/work/TARGET (not committed). Prints executions and
+# crashes per target, and appends them to fuzz/runs.tsv for the cumulative
+# figures in fuzz/README.md. `fuzz/run.sh merge` then folds into the
+# committed corpus only the work inputs that add coverage (libFuzzer
+# -merge=1, within -max_len), so the committed corpus stays minimal. Needs cargo-fuzz (`cargo install --locked cargo-fuzz`);
 # RUSTC_BOOTSTRAP=1 lets the stable toolchain take cargo-fuzz's -Z flags.
 # No sanitizer: the code is safe Rust, and throughput matters more here.
 #   fuzz/run.sh 600            # every target, 10 minutes each
@@ -11,6 +14,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 secs=${1:-60}
 shift || true
+if [ "$secs" = merge ]; then mode=merge; secs=0; else mode=run; fi
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(lockfile policy spdx advisory cvss baseline metadata fleet_report)
 declare -A dict=([lockfile]=lockfile [policy]=policy [spdx]=spdx [advisory]=advisory [cvss]=cvss
@@ -22,15 +26,22 @@ cargo fuzz build -s none -O >/dev/null 2>&1 || cargo fuzz build -s none -O || ex
 status=0
 printf '%-14s %12s %10s %8s  %s\n' target executions exec/s seconds crashes
 for t in "${targets[@]}"; do
-  mkdir -p "corpus/$t" "artifacts/$t"
+  mkdir -p "corpus/$t" "work/$t" "artifacts/$t"
+  if [ $mode = merge ]; then
+    cargo fuzz run -s none -O "$t" "corpus/$t" "work/$t" -- -merge=1 -max_len="${maxlen[$t]}" >/dev/null 2>&1
+    echo "$t: $(ls "corpus/$t" | wc -l) corpus files, $(du -sk "corpus/$t" | cut -f1) KB"
+    continue
+  fi
   log=$(mktemp)
-  cargo fuzz run -s none -O "$t" "corpus/$t" -- -max_total_time="$secs" -max_len="${maxlen[$t]}" \
-    -dict="dict/${dict[$t]}.dict" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 >"$log" 2>&1
+  cargo fuzz run -s none -O "$t" "work/$t" "corpus/$t" -- -max_total_time="$secs" -max_len="${maxlen[$t]}" \
+    -dict="dict/${dict[$t]}.dict" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix="artifacts/$t/" >"$log" 2>&1
   rc=$?
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
   speed=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
   crashes=$(ls "artifacts/$t" 2>/dev/null | tr '\n' ' ')
   printf '%-14s %12s %10s %8s  %s\n' "$t" "${execs:-?}" "${speed:-?}" "$secs" "${crashes:-none}"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%F)" "$t" "${execs:-0}" "$secs" "${crashes:-none}" >> runs.tsv
   if [ $rc -ne 0 ] || [ -n "$crashes" ]; then
     status=1
     grep -E 'panicked|ERROR|SUMMARY' "$log" | head -5

@@ -154,3 +154,63 @@ fn update_installs_and_failures_keep_the_old_db() {
     );
     server.join().unwrap();
 }
+
+/// Serves `body` forever on loopback, slowly when `stall` (half the body,
+/// then nothing): a download that a kill interrupts.
+fn serve_forever(body: Vec<u8>, stall: bool) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let body = body.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nContent-Type: application/gzip\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let end = if stall { body.len() / 2 } else { body.len() };
+                let _ = stream.write_all(&body[..end]);
+                if stall {
+                    std::thread::sleep(std::time::Duration::from_secs(60));
+                }
+            });
+        }
+    });
+    base
+}
+
+/// `db update` killed mid-download, or at any point of the install, leaves
+/// the old database usable.
+#[test]
+fn a_killed_update_leaves_the_old_db_usable() {
+    let Some(shared) = shared() else { return };
+    let good = good_archive(&shared.join("advisory-db"));
+    let home = tempfile::tempdir().unwrap();
+    let fast = serve_forever(good.clone(), false);
+    let url = format!("{fast}/db.tar.gz");
+    let start = std::time::Instant::now();
+    assert_eq!(update(home.path(), &url).code, 0);
+    let full = start.elapsed();
+    let cached = info(home.path());
+    let stalled = format!("{}/db.tar.gz", serve_forever(good, true));
+    let kill_after = |url: &str, after: std::time::Duration| {
+        let mut child = depgate(home.path())
+            .args(["db", "update", "--url", url])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(after);
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_eq!(info(home.path()), cached, "killed after {after:?}");
+    };
+    kill_after(&stalled, std::time::Duration::from_millis(500));
+    for i in 1..=8 {
+        kill_after(&url, full.mul_f64(i as f64 / 8.0));
+    }
+}

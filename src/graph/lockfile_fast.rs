@@ -11,10 +11,12 @@ use super::lockfile::{RawLock, RawPackage};
 use std::collections::BTreeMap;
 use toml::Spanned;
 
-/// `"text"` with no escapes, and the byte range of `text`.
+/// `"text"` with no escapes and no control characters (which TOML refuses
+/// in a basic string, tab aside), and the byte range of `text`.
 fn string_at(line: &str, offset: usize) -> Option<(String, std::ops::Range<usize>)> {
     let inner = line.strip_prefix('"')?.strip_suffix('"')?;
-    if inner.contains(['"', '\\']) {
+    let control = |c: char| (c.is_control() && c != '\t') || c == '\u{7f}';
+    if inner.contains(['"', '\\']) || inner.contains(control) {
         return None;
     }
     Some((inner.to_string(), offset..offset + line.len()))

@@ -92,3 +92,16 @@ fn unicode_names_only_outside_registries() {
     let err = parse(&src(registry)).unwrap_err().to_string();
     assert!(err.contains("Cargo.lock:3:1"), "{err}");
 }
+
+/// Found by the lockfile fuzz target: a control character inside a string
+/// was accepted by the fast reader while TOML rejects it. Both readers
+/// must now give the same answer: the TOML error, with its line.
+#[test]
+fn fuzz_regression_control_character_in_a_string() {
+    let text =
+        "version = 3\n\n[[package]]\nname = \"a\"\nversion = \"0.1.0\"\nsource = \"git+\u{1}x\"\n";
+    let fast = parse(&src(text)).unwrap_err().to_string();
+    let toml = parse_toml_only(&src(text)).unwrap_err().to_string();
+    assert_eq!(fast, toml);
+    assert!(fast.contains("Cargo.lock:6:"), "{fast}");
+}

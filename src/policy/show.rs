@@ -80,6 +80,8 @@ fn inline(node: &Node) -> String {
     match &node.value {
         Value::Str(s) => format!("{s:?}"),
         Value::Int(i) => i.to_string(),
+        // `4.0`, not `4`: printed back as TOML it stays a float.
+        Value::Float(f) if f.is_finite() && f.fract() == 0.0 => format!("{f:.1}"),
         Value::Float(f) => f.to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Datetime(d) => d.clone(),
