@@ -233,7 +233,9 @@ fn query(args: &FleetQueryArgs) -> Result<()> {
         out.push_str(&format!("no unit uses {}\n", args.krate));
     }
     for h in &hits {
-        let via = if h.direct && h.via.is_empty() {
+        let via = if !h.direct && h.via.is_empty() {
+            "a workspace member".to_string()
+        } else if h.direct && h.via.is_empty() {
             "direct dependency".to_string()
         } else if h.direct {
             format!("direct, and via {}", h.via.join(", "))

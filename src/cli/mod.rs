@@ -104,9 +104,11 @@ fn run(cli: &Cli, levels: Vec<CliLevel>) -> Result<Option<Verdict>> {
 
 fn parse_today(today: Option<&str>) -> Result<Date> {
     match today {
-        Some(s) => {
-            Date::parse(s).ok_or_else(|| Error::Usage(format!("--today {s}: expected YYYY-MM-DD")))
-        }
+        Some(s) => Date::parse(s).ok_or_else(|| {
+            Error::Usage(format!(
+                "--today {s}: not a calendar date (expected YYYY-MM-DD)"
+            ))
+        }),
         None => Ok(Date::today_utc()),
     }
 }

@@ -49,7 +49,22 @@ fn finish(cur: &mut Option<Current>, lock: &mut RawLock) {
     }
 }
 
+/// Control characters TOML refuses anywhere outside escapes (tab aside; a
+/// carriage return only before a line feed), in strings and comments
+/// alike: such a text is left to the TOML parser and its error.
+fn has_refused_control(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b'\t' | b'\n' => false,
+        b'\r' => b.get(i + 1) != Some(&b'\n'),
+        c => c < 0x20 || c == 0x7f,
+    })
+}
+
 fn parse_inner(text: &str) -> Option<RawLock> {
+    if has_refused_control(text) {
+        return None;
+    }
     let mut lock = RawLock {
         version: None,
         package: Vec::new(),

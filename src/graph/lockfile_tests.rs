@@ -105,3 +105,14 @@ fn fuzz_regression_control_character_in_a_string() {
     assert_eq!(fast, toml);
     assert!(fast.contains("Cargo.lock:6:"), "{fast}");
 }
+
+/// Found by the lockfile fuzz target: NUL bytes in a comment, accepted by
+/// the fast reader, refused by TOML.
+#[test]
+fn fuzz_regression_control_character_in_a_comment() {
+    let text =
+        "# generated\u{0}\u{0}\nversion = 3\n\n[[package]]\nname = \"a\"\nversion = \"0.1.0\"\n";
+    let fast = parse(&src(text)).unwrap_err().to_string();
+    assert_eq!(fast, parse_toml_only(&src(text)).unwrap_err().to_string());
+    assert!(fast.contains("Cargo.lock:1:"), "{fast}");
+}

@@ -44,7 +44,8 @@ pub fn human(r: &FleetReport) -> String {
         let width = worst.iter().map(|(u, _)| u.path.len()).max().unwrap_or(0);
         for (u, (d, w)) in &worst {
             let detail = match &u.error {
-                Some(e) => format!("{}:{}: {}", e.path, e.line, first_line(&e.message)),
+                // The message names its file and line already.
+                Some(e) => first_line(&e.message).to_string(),
                 None => format!("{d} deny, {w} warn"),
             };
             let _ = writeln!(
@@ -101,9 +102,10 @@ pub fn markdown(r: &FleetReport) -> String {
             "### Worst units\n\n| Unit | Status | Deny | Warn | Error |\n|---|---|---|---|---|"
         );
         for (u, (d, w)) in &worst {
-            let err = u.error.as_ref().map_or(String::new(), |e| {
-                format!("`{}:{}` {}", e.path, e.line, cell(first_line(&e.message)))
-            });
+            let err = u
+                .error
+                .as_ref()
+                .map_or(String::new(), |e| cell(first_line(&e.message)));
             let _ = writeln!(
                 o,
                 "| `{}` | {} | {d} | {w} | {err} |",
