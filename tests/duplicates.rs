@@ -61,15 +61,14 @@ fn theirs(shared: &std::path::Path, graph: &str) -> BTreeMap<String, BTreeSet<St
 #[test]
 fn duplicates_agree_with_cargo_deny_on_real_graphs() {
     let Some(shared) = shared() else { return };
-    // Deliberate differences, each explained in rules/duplicate-versions.md:
-    // cargo-deny drops edges to optional dependencies whose feature is not
-    // enabled (jiff -> defmt -> bitflags 1.x), and prunes cfg targets it
-    // cannot evaluate (getrandom -> wasip3 `target_env = "p3"` ->
-    // wasmparser -> hashbrown 0.15 -> foldhash 0.1). depgate keeps both:
-    // cargo metadata's resolve lists them and every target counts.
+    // No differences left: depgate checks what cargo builds, so optional
+    // dependencies no feature enables (jiff -> defmt -> bitflags 1.x) and
+    // what only a weak feature names (wit-bindgen-rust-macro?/async ->
+    // wasmparser -> hashbrown 0.15 -> foldhash 0.1) are out, as in
+    // cargo-deny. Extras stay listed here per graph should one appear.
     let extra: BTreeMap<&str, Vec<&str>> = BTreeMap::from([
-        ("uv", vec!["bitflags"]),
-        ("bat", vec!["bitflags", "foldhash"]),
+        ("uv", vec![]),
+        ("bat", vec![]),
         ("bat__2021-05-12", vec![]),
         ("ripgrep", vec![]),
         ("ripgrep__2021-05-01", vec![]),
@@ -86,10 +85,6 @@ fn duplicates_agree_with_cargo_deny_on_real_graphs() {
                 mine.remove(*name).is_some(),
                 "{graph}: expected the documented extra `{name}`"
             );
-        }
-        if graph == "bat" {
-            // Same difference inside one finding: hashbrown 0.15.5 comes through wasip3.
-            assert!(mine.get_mut("hashbrown").unwrap().remove("0.15.5"));
         }
         assert_eq!(
             mine.keys().collect::<Vec<_>>(),

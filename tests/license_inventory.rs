@@ -170,7 +170,8 @@ fn inventory_agrees_with_check_on_the_uv_graph() {
     let out = depgate_args(&args);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let v: Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(v["crates"].as_array().unwrap().len(), 699);
+    // 699 resolved, 15 of them never built (see src/graph/features.rs).
+    assert_eq!(v["crates"].as_array().unwrap().len(), 684);
     let inv: BTreeSet<String> = v["crates"]
         .as_array()
         .unwrap()

@@ -10,21 +10,13 @@ const BROAD: &str = r#"["MIT", "Apache-2.0", "Apache-2.0 WITH LLVM-exception", "
 const MIT: &str = r#"["MIT"]"#;
 const APACHE: &str = r#"["Apache-2.0", "Apache-2.0 WITH LLVM-exception", "Unicode-3.0"]"#;
 
-/// Crates depgate rejects and cargo-deny does not, each for a documented
-/// reason (rules/license-rejected.md): cargo-deny drops optional
-/// dependencies whose feature is off although `cargo metadata` resolves
-/// them (fst, pcre2…, bytes, valuable, jiff-static, ring), and it did not
-/// report unicode-ident, whose `(MIT OR Apache-2.0) AND Unicode-3.0`
-/// needs Unicode-3.0, under `allow = ["MIT"]`.
-fn documented_extra(graph: &str, policy: &str) -> &'static [&'static str] {
-    match (graph, policy) {
-        ("ripgrep", "narrow-mit") => &["unicode-ident"],
-        ("ripgrep", "narrow-apache") => &["fst", "grep-pcre2", "pcre2", "pcre2-sys"],
-        ("bat", "narrow-apache") => &["bytes", "jiff-static"],
-        ("uv", "narrow-mit") => &["ring"],
-        ("uv", "narrow-apache") => &["jiff-static", "ring", "valuable"],
-        _ => &[],
-    }
+/// Crates depgate rejects and cargo-deny does not: none since depgate
+/// checks the packages cargo builds (`src/graph/features.rs`). Before, the
+/// optional dependencies cargo metadata resolves but no feature enables
+/// (fst, pcre2…, bytes, valuable, jiff-static, ring) differed, and
+/// unicode-ident, reached only through members that are not default.
+fn documented_extra(_graph: &str, _policy: &str) -> &'static [&'static str] {
+    &[]
 }
 
 fn ours(shared: &std::path::Path, graph: &str, lock: &str, allow: &str) -> BTreeSet<String> {

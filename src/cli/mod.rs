@@ -181,6 +181,13 @@ fn notes(cli: &Cli, graph: &Graph, loaded: &Loaded) {
             graph.graph.node_count(),
             loaded.policy.layers.join(" <- ")
         );
+        if !graph.not_built.is_empty() {
+            eprintln!(
+                "depgate: {} resolved packages are never built (no enabled feature turns them on), not checked: {}",
+                graph.not_built.len(),
+                graph.not_built.join(", ")
+            );
+        }
     }
     license_note(&graph.license_data);
 }

@@ -364,6 +364,7 @@ pub fn load_graph(src: SourceText, workspace_root: std::path::PathBuf) -> Result
         dependents_index: std::sync::OnceLock::new(),
         toolchain: None,
         license_data: super::license_data::LicenseData::for_mode(Mode::LockfileOnly),
+        not_built: Vec::new(),
     })
 }
 

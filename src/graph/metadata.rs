@@ -218,17 +218,19 @@ fn add_edges(
     index: &HashMap<&str, NodeIndex>,
     node: &cargo_metadata::Node,
     platforms: &super::targets::Platforms,
-    json: &SourceText,
+    built: &super::features::BuildSet<'_>,
 ) -> Result<()> {
-    let from = index[node.id.repr.as_str()];
+    let id = node.id.repr.as_str();
+    let from = index[id];
     for dep in &node.deps {
+        // Edges to packages cargo never builds, and kinds it never follows.
         let Some(&to) = index.get(dep.pkg.repr.as_str()) else {
-            let msg = format!("dependency `{}` is not a resolved node", dep.pkg.repr);
-            return Err(bad_node(json, msg));
+            continue;
         };
-        let decls = dep
+        let decls: Vec<DepDecl> = dep
             .dep_kinds
             .iter()
+            .filter(|k| built.edges.contains(&(id, dep.pkg.repr.as_str(), k.kind)))
             .map(|k| {
                 let target = k.target.as_ref().map(|t| t.to_string());
                 DepDecl {
@@ -238,7 +240,9 @@ fn add_edges(
                 }
             })
             .collect();
-        graph.add_edge(from, to, Dep { decls });
+        if !decls.is_empty() || dep.dep_kinds.is_empty() {
+            graph.add_edge(from, to, Dep { decls });
+        }
     }
     Ok(())
 }
@@ -275,17 +279,34 @@ pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
     let mut index: HashMap<&str, NodeIndex> = HashMap::new();
     let mut nodes: Vec<&cargo_metadata::Node> = resolve.nodes.iter().collect();
     nodes.sort_by(|a, b| a.id.repr.cmp(&b.id.repr));
+    let ids: std::collections::HashSet<&str> =
+        nodes.iter().map(|n| n.id.repr.as_str()).collect();
+    if let Some(d) = nodes
+        .iter()
+        .flat_map(|n| &n.deps)
+        .find(|d| !ids.contains(d.pkg.repr.as_str()))
+    {
+        let msg = format!("dependency `{}` is not a resolved node", d.pkg.repr);
+        return Err(bad_node(json, msg));
+    }
+    let built = super::features::build_set(&meta);
+    let mut not_built = Vec::new();
     for node in &nodes {
         let Some(p) = by_id.get(node.id.repr.as_str()) else {
             let msg = format!("node `{}` has no package entry", node.id.repr);
             return Err(bad_node(json, msg));
         };
+        if !built.built.contains(node.id.repr.as_str()) {
+            not_built.push(format!("{} {}", p.name, p.version));
+            continue;
+        }
         let is_member = members.contains(node.id.repr.as_str());
         let ix = graph.add_node(package(p, node, &lock_index, is_member, &rebase));
         index.insert(node.id.repr.as_str(), ix);
     }
-    for node in &nodes {
-        add_edges(&mut graph, &index, node, &platforms, json)?;
+    not_built.sort();
+    for node in nodes.iter().filter(|n| index.contains_key(n.id.repr.as_str())) {
+        add_edges(&mut graph, &index, node, &platforms, &built)?;
     }
     let mut g = Graph {
         mode: Mode::Metadata,
@@ -299,6 +320,7 @@ pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
         dependents_index: std::sync::OnceLock::new(),
         toolchain: None,
         license_data: super::license_data::LicenseData::for_mode(Mode::Metadata),
+        not_built,
     };
     g.toolchain = super::toolchain::read(&g.workspace_root, g.display_base())?;
     super::exposure::compute(&mut g);

@@ -4,6 +4,7 @@
 //! ever see a [`Graph`], so every family works in both modes.
 
 pub mod exposure;
+pub mod features;
 pub mod license_data;
 pub mod load;
 pub mod lockfile;
@@ -110,6 +111,9 @@ pub struct Graph {
     pub toolchain: Option<toolchain::Toolchain>,
     /// Where the packages' license fields came from.
     pub license_data: license_data::LicenseData,
+    /// Resolved packages cargo never builds (`name version`, sorted): left
+    /// out of the graph (metadata mode).
+    pub not_built: Vec<String>,
 }
 
 impl Graph {

@@ -50,6 +50,32 @@ impl Platforms {
     }
 }
 
+/// Whether a platform condition can hold at all: `cfg(any())` (and other
+/// contradictions) holds for no target, so cargo never builds what it
+/// guards. Unknown predicates (a new `target_env`) count as possibly true:
+/// depgate counts every target, also those it does not know yet.
+pub fn satisfiable(condition: &str) -> bool {
+    if !condition.starts_with("cfg(") {
+        return true;
+    }
+    let Ok(expr) = Expression::parse(condition) else {
+        return true;
+    };
+    let mut preds: Vec<String> = expr.predicates().map(|p| format!("{p:?}")).collect();
+    preds.sort();
+    preds.dedup();
+    if preds.len() > 12 {
+        return true;
+    }
+    (0u32..1 << preds.len()).any(|bits| {
+        expr.eval(|p| {
+            let key = format!("{p:?}");
+            let i = preds.iter().position(|k| *k == key).unwrap_or(0);
+            bits & (1 << i) != 0
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

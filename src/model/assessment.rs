@@ -46,6 +46,10 @@ pub struct WorkspaceInfo {
     pub targets: Vec<String>,
     pub packages: usize,
     pub members: Vec<String>,
+    /// Resolved packages cargo never builds (optional dependencies no
+    /// enabled feature turns on): not checked (metadata mode).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_built: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

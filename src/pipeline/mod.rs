@@ -208,6 +208,7 @@ fn assemble(
             targets: graph.targets.clone(),
             packages: graph.graph.node_count(),
             members,
+            not_built: graph.not_built.clone(),
         },
         policy: policy.layers.clone(),
         verdict: Verdict::new(outcome.fail_on, outcome.passed),
