@@ -19,13 +19,20 @@ fn built(dir: &str, metadata: &str) -> (BTreeSet<String>, Vec<String>) {
         targets: &[],
     })
     .unwrap();
-    let set = g.packages().map(|(_, p)| format!("{} v{}", p.name, p.version)).collect();
+    let set = g
+        .packages()
+        .map(|(_, p)| format!("{} v{}", p.name, p.version))
+        .collect();
     (set, g.not_built.clone())
 }
 
 fn oracle(dir: &str, file: &str) -> BTreeSet<String> {
-    let text = std::fs::read_to_string(repo().join("testdata/features").join(dir).join(file)).unwrap();
-    text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect()
+    let text =
+        std::fs::read_to_string(repo().join("testdata/features").join(dir).join(file)).unwrap();
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
@@ -44,7 +51,10 @@ fn the_build_set_is_what_cargo_tree_builds() {
                 extra.is_empty() && missing.is_empty(),
                 "{dir}/{metadata}: depgate also has {extra:?}, lacks {missing:?} (not built: {not_built:?})"
             );
-            assert!(not_built.iter().any(|p| p.starts_with("feat-maybe ")), "{dir}/{metadata}: {not_built:?}");
+            assert!(
+                not_built.iter().any(|p| p.starts_with("feat-maybe ")),
+                "{dir}/{metadata}: {not_built:?}"
+            );
         }
     }
 }

@@ -54,9 +54,21 @@ pub fn build_set(meta: &Metadata) -> BuildSet<'_> {
         return BuildSet::default();
     };
     let mut w = Walk {
-        packages: meta.packages.iter().map(|p| (p.id.repr.as_str(), p)).collect(),
-        nodes: resolve.nodes.iter().map(|n| (n.id.repr.as_str(), n)).collect(),
-        members: meta.workspace_members.iter().map(|m| m.repr.as_str()).collect(),
+        packages: meta
+            .packages
+            .iter()
+            .map(|p| (p.id.repr.as_str(), p))
+            .collect(),
+        nodes: resolve
+            .nodes
+            .iter()
+            .map(|n| (n.id.repr.as_str(), n))
+            .collect(),
+        members: meta
+            .workspace_members
+            .iter()
+            .map(|m| m.repr.as_str())
+            .collect(),
         queue: VecDeque::new(),
         features: HashSet::new(),
         enabled: HashMap::new(),
@@ -68,7 +80,10 @@ pub fn build_set(meta: &Metadata) -> BuildSet<'_> {
     let mut members: Vec<&str> = if meta.workspace_default_members.is_available()
         && !meta.workspace_default_members.is_empty()
     {
-        meta.workspace_default_members.iter().map(|m| m.repr.as_str()).collect()
+        meta.workspace_default_members
+            .iter()
+            .map(|m| m.repr.as_str())
+            .collect()
     } else {
         w.members.iter().copied().collect()
     };
@@ -103,7 +118,9 @@ impl<'m> Walk<'m> {
         }
         // The workspace's other members are checked as built too when
         // something builds them.
-        let Some(pkg) = self.packages.get(p).copied() else { return };
+        let Some(pkg) = self.packages.get(p).copied() else {
+            return;
+        };
         for (i, d) in pkg.dependencies.iter().enumerate() {
             if !d.optional {
                 self.queue.push_back(Event::Dependency(p, i));
@@ -116,11 +133,19 @@ impl<'m> Walk<'m> {
     /// (hand-written or trimmed metadata): followed as resolved, with
     /// default features, rather than dropped.
     fn undeclared(&mut self, p: &'m str, pkg: &'m Package) {
-        let Some(node) = self.nodes.get(p).copied() else { return };
+        let Some(node) = self.nodes.get(p).copied() else {
+            return;
+        };
         for nd in &node.deps {
             let q = nd.pkg.repr.as_str();
-            let Some(t) = self.packages.get(q).copied() else { continue };
-            if pkg.dependencies.iter().any(|d| d.name.as_str() == t.name.as_str()) {
+            let Some(t) = self.packages.get(q).copied() else {
+                continue;
+            };
+            if pkg
+                .dependencies
+                .iter()
+                .any(|d| d.name.as_str() == t.name.as_str())
+            {
                 continue;
             }
             let mut kinds: Vec<DependencyKind> = nd.dep_kinds.iter().map(|k| k.kind).collect();
@@ -128,7 +153,10 @@ impl<'m> Walk<'m> {
                 kinds.push(DependencyKind::Normal);
             }
             let member = self.members.contains(p);
-            for k in kinds.into_iter().filter(|k| member || *k != DependencyKind::Development) {
+            for k in kinds
+                .into_iter()
+                .filter(|k| member || *k != DependencyKind::Development)
+            {
                 self.set.edges.insert((p, q, k));
                 self.queue.push_back(Event::Package(q));
                 if t.features.contains_key("default") {
@@ -151,7 +179,9 @@ impl<'m> Walk<'m> {
         if !self.features.insert((p, f.clone())) {
             return;
         }
-        let Some(pkg) = self.packages.get(p).copied() else { return };
+        let Some(pkg) = self.packages.get(p).copied() else {
+            return;
+        };
         let Some(values) = pkg.features.get(&f) else {
             // The implicit feature of an optional dependency.
             for i in self.named(p, &f) {
@@ -184,7 +214,11 @@ impl<'m> Walk<'m> {
                 match self.enabled.get(&(p, i)) {
                     Some(Some(q)) => self.queue.push_back(Event::Feature(q, feat.to_string())),
                     Some(None) => {}
-                    None => self.pending.entry((p, i)).or_default().push(feat.to_string()),
+                    None => self
+                        .pending
+                        .entry((p, i))
+                        .or_default()
+                        .push(feat.to_string()),
                 }
             }
         } else {
@@ -196,13 +230,18 @@ impl<'m> Walk<'m> {
         if self.enabled.contains_key(&(p, i)) {
             return;
         }
-        let Some(pkg) = self.packages.get(p).copied() else { return };
+        let Some(pkg) = self.packages.get(p).copied() else {
+            return;
+        };
         let d = &pkg.dependencies[i];
         if d.kind == DependencyKind::Development && !self.members.contains(p) {
             return;
         }
         let cond = d.target.as_ref().map(|t| t.to_string());
-        if cond.as_deref().is_some_and(|c| !super::targets::satisfiable(c)) {
+        if cond
+            .as_deref()
+            .is_some_and(|c| !super::targets::satisfiable(c))
+        {
             return;
         }
         let q = self.resolved(p, d);
@@ -213,7 +252,10 @@ impl<'m> Walk<'m> {
         for f in &d.features {
             self.queue.push_back(Event::Feature(q, f.clone()));
         }
-        let has_default = self.packages.get(q).is_some_and(|t| t.features.contains_key("default"));
+        let has_default = self
+            .packages
+            .get(q)
+            .is_some_and(|t| t.features.contains_key("default"));
         if d.uses_default_features && has_default {
             self.queue.push_back(Event::Feature(q, "default".into()));
         }
@@ -230,7 +272,11 @@ impl<'m> Walk<'m> {
         let lib = d.rename.as_ref().map(|r| r.replace('-', "_"));
         node.deps
             .iter()
-            .filter(|nd| self.packages.get(nd.pkg.repr.as_str()).is_some_and(|t| t.name.as_str() == d.name.as_str()))
+            .filter(|nd| {
+                self.packages
+                    .get(nd.pkg.repr.as_str())
+                    .is_some_and(|t| t.name.as_str() == d.name.as_str())
+            })
             .filter(|nd| nd.dep_kinds.is_empty() || nd.dep_kinds.iter().any(|k| k.kind == d.kind))
             .find(|nd| lib.as_ref().is_none_or(|l| &nd.name == l))
             .map(|nd| nd.pkg.repr.as_str())

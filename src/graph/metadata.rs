@@ -279,8 +279,7 @@ pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
     let mut index: HashMap<&str, NodeIndex> = HashMap::new();
     let mut nodes: Vec<&cargo_metadata::Node> = resolve.nodes.iter().collect();
     nodes.sort_by(|a, b| a.id.repr.cmp(&b.id.repr));
-    let ids: std::collections::HashSet<&str> =
-        nodes.iter().map(|n| n.id.repr.as_str()).collect();
+    let ids: std::collections::HashSet<&str> = nodes.iter().map(|n| n.id.repr.as_str()).collect();
     if let Some(d) = nodes
         .iter()
         .flat_map(|n| &n.deps)
@@ -305,7 +304,10 @@ pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
         index.insert(node.id.repr.as_str(), ix);
     }
     not_built.sort();
-    for node in nodes.iter().filter(|n| index.contains_key(n.id.repr.as_str())) {
+    for node in nodes
+        .iter()
+        .filter(|n| index.contains_key(n.id.repr.as_str()))
+    {
         add_edges(&mut graph, &index, node, &platforms, &built)?;
     }
     let mut g = Graph {
