@@ -247,6 +247,22 @@ fn add_edges(
     Ok(())
 }
 
+/// Every resolve edge points at a resolved node.
+fn check_node_deps(json: &SourceText, nodes: &[&cargo_metadata::Node]) -> Result<()> {
+    let ids: std::collections::HashSet<&str> = nodes.iter().map(|n| n.id.repr.as_str()).collect();
+    match nodes
+        .iter()
+        .flat_map(|n| &n.deps)
+        .find(|d| !ids.contains(d.pkg.repr.as_str()))
+    {
+        Some(d) => {
+            let msg = format!("dependency `{}` is not a resolved node", d.pkg.repr);
+            Err(bad_node(json, msg))
+        }
+        None => Ok(()),
+    }
+}
+
 pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
     let json = input.json;
     let meta = parse_json(json)?;
@@ -279,15 +295,7 @@ pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
     let mut index: HashMap<&str, NodeIndex> = HashMap::new();
     let mut nodes: Vec<&cargo_metadata::Node> = resolve.nodes.iter().collect();
     nodes.sort_by(|a, b| a.id.repr.cmp(&b.id.repr));
-    let ids: std::collections::HashSet<&str> = nodes.iter().map(|n| n.id.repr.as_str()).collect();
-    if let Some(d) = nodes
-        .iter()
-        .flat_map(|n| &n.deps)
-        .find(|d| !ids.contains(d.pkg.repr.as_str()))
-    {
-        let msg = format!("dependency `{}` is not a resolved node", d.pkg.repr);
-        return Err(bad_node(json, msg));
-    }
+    check_node_deps(json, &nodes)?;
     let built = super::features::build_set(&meta);
     let mut not_built = Vec::new();
     for node in &nodes {
