@@ -171,7 +171,7 @@ fn shard_reports(n: u32) -> Vec<(std::path::PathBuf, depgate::model::fleet::Flee
     (1..=n)
         .map(|k| {
             let opts = depgate::fleet::ScanOptions {
-                roots: vec![t.path().to_path_buf()],
+                roots: vec![(t.path().to_path_buf(), None)],
                 inputs: depgate::pipeline::Inputs {
                     loaded: &loaded,
                     db: Some(&db),

@@ -62,8 +62,9 @@ pub fn run(cli: &super::Cli, cmd: &FleetCommand, levels: &[CliLevel]) -> Result<
     }
 }
 
-fn roots(args: &FleetScanArgs) -> Result<Vec<PathBuf>> {
-    let mut roots = args.roots.clone();
+fn roots(args: &FleetScanArgs) -> Result<Vec<crate::fleet::discover::Root>> {
+    let mut roots: Vec<crate::fleet::discover::Root> =
+        args.roots.iter().map(|r| (r.clone(), None)).collect();
     if let Some(f) = &args.repos_file {
         roots.extend(crate::fleet::discover::read_repos_file(f)?);
     }

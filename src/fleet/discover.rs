@@ -28,27 +28,66 @@ pub struct UnitDir {
     pub repo_dir: PathBuf,
     /// The repository's path relative to its root: the shard key.
     pub shard_key: String,
+    /// A repository listed in `--repos-file` that cannot be read: (the
+    /// repos file, its line, why). The unit is an error row.
+    pub unreadable: Option<(String, u32, String)>,
 }
+
+/// A root to search, and where `--repos-file` listed it.
+pub type Root = (PathBuf, Option<(String, u32)>);
 
 /// Reads `--repos-file`: one directory a line, `#` comments and blank lines
 /// ignored. Relative paths are relative to the current directory.
-pub fn read_repos_file(path: &Path) -> Result<Vec<PathBuf>> {
+pub fn read_repos_file(path: &Path) -> Result<Vec<Root>> {
     let shown = path.display().to_string();
     let links = crate::input::Links::Follow;
     let text = crate::input::read_text(path, &shown, crate::input::MAX_SMALL, links)?;
     Ok(text
         .lines()
-        .map(|l| l.split('#').next().unwrap_or_default().trim())
-        .filter(|l| !l.is_empty())
-        .map(PathBuf::from)
+        .enumerate()
+        .map(|(i, l)| (i as u32 + 1, l.split('#').next().unwrap_or_default().trim()))
+        .filter(|(_, l)| !l.is_empty())
+        .map(|(n, l)| (PathBuf::from(l), Some((shown.clone(), n))))
         .collect())
 }
 
 /// Every unit under `roots`, sorted by id, without duplicates.
 pub fn discover(roots: &[PathBuf]) -> Result<Vec<UnitDir>> {
+    let roots: Vec<Root> = roots.iter().map(|r| (r.clone(), None)).collect();
+    discover_roots(&roots)
+}
+
+/// A listed repository that cannot be read: an error row, not a stop.
+fn unreadable(root: &Path, file: &str, line: u32, why: String) -> UnitDir {
+    let id = crate::location::display_path(None, root);
+    UnitDir {
+        repo_id: id.clone(),
+        in_repo: ".".into(),
+        dir: root.to_path_buf(),
+        repo_dir: root.to_path_buf(),
+        shard_key: id.clone(),
+        id,
+        unreadable: Some((file.to_string(), line, why)),
+    }
+}
+
+/// As [`discover`], for roots that may come from `--repos-file`.
+pub fn discover_roots(roots: &[Root]) -> Result<Vec<UnitDir>> {
     let mut units = Vec::new();
-    for root in roots {
-        let meta = std::fs::metadata(root).map_err(|e| Error::read(root, e))?;
+    for (root, listed) in roots {
+        let meta = match (std::fs::metadata(root), listed) {
+            (Ok(m), None) => m,
+            (Ok(m), Some(_)) if m.is_dir() => m,
+            (Ok(_), Some((file, line))) => {
+                units.push(unreadable(root, file, *line, "not a directory".into()));
+                continue;
+            }
+            (Err(e), Some((file, line))) => {
+                units.push(unreadable(root, file, *line, format!("cannot read: {e}")));
+                continue;
+            }
+            (Err(e), None) => return Err(Error::read(root, e)),
+        };
         if !meta.is_dir() {
             return Err(Error::Usage(format!(
                 "{}: a fleet root must be a directory",
@@ -119,6 +158,7 @@ fn unit(root: &Path, dir: PathBuf) -> UnitDir {
         shard_key: crate::location::display_path(None, &rel(&repo_dir)),
         dir,
         repo_dir,
+        unreadable: None,
     }
 }
 
@@ -172,10 +212,14 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         let f = t.path().join("repos.txt");
         std::fs::write(&f, "# fleet\nrepos/a\n\n  repos/b  # second\n").unwrap();
-        let got = read_repos_file(&f).unwrap();
+        let got: Vec<(PathBuf, u32)> = read_repos_file(&f)
+            .unwrap()
+            .into_iter()
+            .map(|(p, at)| (p, at.unwrap().1))
+            .collect();
         assert_eq!(
             got,
-            vec![PathBuf::from("repos/a"), PathBuf::from("repos/b")]
+            vec![(PathBuf::from("repos/a"), 2), (PathBuf::from("repos/b"), 4)]
         );
     }
 }

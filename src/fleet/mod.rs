@@ -27,7 +27,8 @@ use std::path::PathBuf;
 pub type Progress<'a> = &'a (dyn Fn(usize, usize, usize) + Sync);
 
 pub struct ScanOptions<'a> {
-    pub roots: Vec<PathBuf>,
+    /// Roots to search, each with where `--repos-file` listed it.
+    pub roots: Vec<discover::Root>,
     pub inputs: Inputs<'a>,
     /// Worker threads (default: every core).
     pub jobs: Option<usize>,
@@ -47,7 +48,7 @@ pub struct Scan {
 
 /// Discovers, scans and aggregates.
 pub fn scan(opts: &ScanOptions<'_>) -> Result<Scan> {
-    let all = discover::discover(&opts.roots)?;
+    let all = discover::discover_roots(&opts.roots)?;
     let discovered = all.len();
     let units: Vec<discover::UnitDir> = match opts.shard {
         Some(s) => all

@@ -74,6 +74,14 @@ fn read_toolchain(u: &UnitDir) -> Result<Option<toolchain::Toolchain>> {
 /// Scans one unit with the shared inputs (or the unit's own layered
 /// policy). Errors become the record's `error`.
 pub fn scan(inputs: &Inputs<'_>, u: &UnitDir, opts: &UnitOptions<'_>) -> Scanned {
+    if let Some((file, line, why)) = &u.unreadable {
+        let msg = format!("{file}:{line}: repository `{}`: {why}", u.id);
+        let e = Error::input(file, (*line, 1), "", msg);
+        return Scanned {
+            record: error_record(u, &e),
+            assessment: None,
+        };
+    }
     match try_scan(inputs, u, opts.license_home) {
         Ok((graph, assessment)) => {
             // Serialized straight into a raw value (no re-parse).
