@@ -238,7 +238,16 @@ fn read_layer(layer: &Layer, at: Option<&Origin>) -> Result<(String, SourceText,
                     Some(origin) => problem(
                         origin,
                         "extends",
-                        format!("cannot read `{}`: {e}", path.display()),
+                        match &e {
+                            // The reader's own message already says "cannot read".
+                            Error::Input(p) if !p.is_empty() => {
+                                format!("`{}`: {}", path.display(), p[0].message)
+                            }
+                            Error::Read { source, .. } => {
+                                format!("cannot read `{}`: {source}", path.display())
+                            }
+                            _ => format!("cannot read `{}`: {e}", path.display()),
+                        },
                     ),
                     None => e,
                 })?;
