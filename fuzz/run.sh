@@ -28,10 +28,11 @@ printf '%-14s %12s %10s %8s  %s\n' target executions exec/s seconds crashes
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t" "work/$t" "artifacts/$t"
   if [ $mode = merge ]; then
-    cargo fuzz run -s none -O "$t" "corpus/$t" "work/$t" -- -merge=1 -max_len="${maxlen[$t]}" >/dev/null 2>&1
+    cargo fuzz run -s none -O "$t" "corpus/$t" "work/$t" -- -merge=1 -use_counters=0 -max_len="${maxlen[$t]}" >/dev/null 2>&1
     echo "$t: $(ls "corpus/$t" | wc -l) corpus files, $(du -sk "corpus/$t" | cut -f1) KB"
     continue
   fi
+  before=$(ls "artifacts/$t" 2>/dev/null | sort)
   log=$(mktemp)
   cargo fuzz run -s none -O "$t" "work/$t" "corpus/$t" -- -max_total_time="$secs" -max_len="${maxlen[$t]}" \
     -dict="dict/${dict[$t]}.dict" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
@@ -39,7 +40,8 @@ for t in "${targets[@]}"; do
   rc=$?
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
   speed=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-  crashes=$(ls "artifacts/$t" 2>/dev/null | tr '\n' ' ')
+  # Only what this run found (older artifacts stay until you remove them).
+  crashes=$(comm -13 <(echo "$before") <(ls "artifacts/$t" 2>/dev/null | sort) | tr '\n' ' ')
   printf '%-14s %12s %10s %8s  %s\n' "$t" "${execs:-?}" "${speed:-?}" "$secs" "${crashes:-none}"
   printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%F)" "$t" "${execs:-0}" "$secs" "${crashes:-none}" >> runs.tsv
   if [ $rc -ne 0 ] || [ -n "$crashes" ]; then
