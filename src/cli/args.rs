@@ -168,18 +168,8 @@ pub struct CheckArgs {
     /// Also write a report: FORMAT=PATH (repeatable), written atomically.
     #[arg(long, value_name = "FORMAT=PATH")]
     pub output: Vec<String>,
-    /// Levels that fail the gate: deny (default) or warn.
-    #[arg(long, value_parser = ["deny", "warn"])]
-    pub fail_on: Option<String>,
-    /// Set RULE to deny (repeatable; the last flag for a rule wins).
-    #[arg(short = 'D', value_name = "RULE")]
-    pub deny: Vec<String>,
-    /// Set RULE to warn.
-    #[arg(short = 'W', value_name = "RULE")]
-    pub warn: Vec<String>,
-    /// Set RULE to allow (not reported).
-    #[arg(short = 'A', value_name = "RULE")]
-    pub allow: Vec<String>,
+    #[command(flatten)]
+    pub levels: LevelArgs,
     /// GitLab dependency-scanning schema version to declare (X.Y.Z; default 15.1.5).
     #[arg(long, value_name = "VERSION", value_parser = parse_schema_version)]
     pub gitlab_schema_version: Option<String>,
@@ -195,6 +185,31 @@ pub struct CheckArgs {
     /// The date deadlines and expiries are counted against (YYYY-MM-DD).
     #[arg(long, env = "DEPGATE_TODAY", value_name = "DATE")]
     pub today: Option<String>,
+}
+
+/// `--fail-on` and `-D/-W/-A`, shared by `check` and `fleet scan`. The
+/// levels are read in command-line order by `cli_levels`, by these ids.
+#[derive(Debug, Args)]
+pub struct LevelArgs {
+    /// Levels that fail the gate: deny (default) or warn.
+    #[arg(long, value_parser = ["deny", "warn"])]
+    pub fail_on: Option<String>,
+    /// Set RULE to deny (repeatable; the last flag for a rule wins).
+    #[arg(short = 'D', value_name = "RULE")]
+    pub deny: Vec<String>,
+    /// Set RULE to warn.
+    #[arg(short = 'W', value_name = "RULE")]
+    pub warn: Vec<String>,
+    /// Set RULE to allow (not reported).
+    #[arg(short = 'A', value_name = "RULE")]
+    pub allow: Vec<String>,
+}
+
+impl LevelArgs {
+    /// `--fail-on`, as a level.
+    pub fn fail_on(&self) -> Option<crate::model::Level> {
+        self.fail_on.as_deref().and_then(crate::model::Level::parse)
+    }
 }
 
 #[derive(Debug, Args)]

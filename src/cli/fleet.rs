@@ -2,7 +2,7 @@
 //! even when some unit could not be scanned (exit 2), unlike `check`.
 
 use super::fleet_args::*;
-use super::{parse_today, print_stdout};
+use super::{parse_today, print_stdout, split_output};
 use crate::decide::CliLevel;
 use crate::error::{Error, Result};
 use crate::fleet::shard::Shard;
@@ -25,14 +25,12 @@ fn targets(specs: &[String], sarif: bool) -> Result<Vec<Target>> {
     specs
         .iter()
         .map(|spec| {
-            let (fmt, path) = spec
-                .split_once('=')
-                .ok_or_else(|| Error::Usage(format!("--output {spec}: expected FORMAT=PATH")))?;
+            let (fmt, path) = split_output(spec)?;
             if fmt == "sarif" {
                 if !sarif {
                     return Err(Error::Usage(format!("--output {spec}: SARIF is written by `fleet scan` (one file per repository)")));
                 }
-                return Ok(Target::SarifDir(PathBuf::from(path)));
+                return Ok(Target::SarifDir(path));
             }
             let format = FleetFormat::parse(fmt).ok_or_else(|| {
                 Error::Usage(format!(
@@ -40,7 +38,7 @@ fn targets(specs: &[String], sarif: bool) -> Result<Vec<Target>> {
                     FleetFormat::NAMES.join(", ")
                 ))
             })?;
-            Ok(Target::Report(format, PathBuf::from(path)))
+            Ok(Target::Report(format, path))
         })
         .collect()
 }
@@ -117,7 +115,7 @@ fn scan(cli: &super::Cli, args: &FleetScanArgs, levels: &[CliLevel]) -> Result<V
         db: Some(&db),
         today,
         cli: levels,
-        fail_on: args.fail_on.as_deref().and_then(Level::parse),
+        fail_on: args.levels.fail_on(),
     };
     let bar = super::progress::Bar::new(!cli.quiet && args.out.format == FleetFormat::Human);
     let progress = |done: usize, total: usize, errors: usize| bar.update(done, total, errors);

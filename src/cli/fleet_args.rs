@@ -45,18 +45,8 @@ pub struct FleetScanArgs {
     pub license_data: LicenseDataOption,
     #[command(flatten)]
     pub out: FleetOutputArgs,
-    /// Levels that fail the gate: deny (default) or warn.
-    #[arg(long, value_parser = ["deny", "warn"])]
-    pub fail_on: Option<String>,
-    /// Set RULE to deny (repeatable; the last flag for a rule wins).
-    #[arg(short = 'D', value_name = "RULE")]
-    pub deny: Vec<String>,
-    /// Set RULE to warn.
-    #[arg(short = 'W', value_name = "RULE")]
-    pub warn: Vec<String>,
-    /// Set RULE to allow (not reported).
-    #[arg(short = 'A', value_name = "RULE")]
-    pub allow: Vec<String>,
+    #[command(flatten)]
+    pub levels: super::args::LevelArgs,
     /// The date deadlines and expiries are counted against (YYYY-MM-DD).
     #[arg(long, env = "DEPGATE_TODAY", value_name = "DATE")]
     pub today: Option<String>,

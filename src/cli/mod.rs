@@ -143,7 +143,7 @@ fn check(cli: &Cli, args: &CheckArgs, levels: &[CliLevel]) -> Result<Verdict> {
         (None, Some(b)) => Against::Baseline(b),
         (None, None) => Against::Nothing,
     };
-    let fail_on = args.fail_on.as_deref().and_then(Level::parse);
+    let fail_on = args.levels.fail_on();
     let inputs = Inputs {
         loaded: &loaded,
         db: Some(&db),
@@ -205,20 +205,26 @@ fn license_note(data: &crate::model::LicenseData) {
     }
 }
 
+/// `--output FORMAT=PATH` split into its two halves.
+fn split_output(spec: &str) -> Result<(&str, PathBuf)> {
+    let (fmt, path) = spec
+        .split_once('=')
+        .ok_or_else(|| Error::Usage(format!("--output {spec}: expected FORMAT=PATH")))?;
+    Ok((fmt, PathBuf::from(path)))
+}
+
 fn parse_outputs(specs: &[String]) -> Result<Vec<(Format, PathBuf)>> {
     specs
         .iter()
         .map(|spec| {
-            let (fmt, path) = spec
-                .split_once('=')
-                .ok_or_else(|| Error::Usage(format!("--output {spec}: expected FORMAT=PATH")))?;
+            let (fmt, path) = split_output(spec)?;
             let format = Format::parse(fmt).ok_or_else(|| {
                 Error::Usage(format!(
                     "--output {spec}: unsupported format `{fmt}` ({})",
                     Format::NAMES.join(", ")
                 ))
             })?;
-            Ok((format, PathBuf::from(path)))
+            Ok((format, path))
         })
         .collect()
 }
