@@ -7,6 +7,7 @@
 
 #![allow(dead_code)]
 
+use depgate::advisories::index::{Bytes, Index, RUST_KEY, frame};
 use depgate::location::SourceText;
 use std::path::PathBuf;
 
@@ -96,12 +97,39 @@ pub fn advisory(data: &[u8]) {
     let Ok(db) = depgate::advisories::db::AdvisoryDb::from_texts(texts, "fuzz".into()) else {
         return;
     };
-    for a in &db.advisories {
+    let all = db.all().expect("parsed advisories need no decoding");
+    for a in &all {
         for v in ["0.0.0", "0.1.0", "1.0.0", "1.2.3-alpha.1", "999.0.0"] {
             let v = semver::Version::parse(v).expect("a valid version");
             let _ = depgate::advisories::matching::is_affected(a, &v);
         }
     }
+    // What parses also survives the binary index unchanged.
+    let bytes = db.encode(Vec::new()).expect("a parsed database encodes");
+    let (index, ()) = Index::open(Bytes::Owned(bytes), "fuzz".into(), |_| Ok(()))
+        .expect("an encoded index opens");
+    let back = index.all().expect("an encoded index decodes");
+    let json = |v: &[&depgate::advisories::Advisory]| serde_json::to_string(v).expect("json");
+    assert_eq!(
+        json(&all),
+        json(&back),
+        "the index round trip changed an advisory"
+    );
+}
+
+/// Bytes as the body of a binary advisory index, framed with a correct
+/// checksum so the fuzzer gets past it: the table and every entry must
+/// be checked, never trusted.
+pub fn db_index(data: &[u8]) {
+    let Ok((index, n)) = Index::open(Bytes::Owned(frame(data)), "fuzz".into(), |h| {
+        Ok(h.stamps.len())
+    }) else {
+        return;
+    };
+    let _ = n;
+    let _ = index.prepare(["serde", "demo", RUST_KEY]);
+    let _ = index.get("demo").len();
+    let _ = index.all();
 }
 
 /// A CVSS vector (v2, v3.x or v4) scored.

@@ -21,17 +21,19 @@ fn load_db(shared: &std::path::Path) -> AdvisoryDb {
 fn snapshot_db_loads_with_its_documented_counts() {
     let Some(shared) = shared() else { return };
     let db = load_db(&shared);
-    assert_eq!(db.advisories.len(), 1225);
+    assert_eq!(db.all().unwrap().len(), 1225);
     assert_eq!(
-        db.advisories
-            .iter()
+        db.all()
+            .unwrap()
+            .into_iter()
             .filter(|a| a.withdrawn.is_some())
             .count(),
         13
     );
     let kind = |k: Informational| {
-        db.advisories
-            .iter()
+        db.all()
+            .unwrap()
+            .into_iter()
             .filter(|a| a.informational.as_ref() == Some(&k))
             .count()
     };
@@ -44,8 +46,9 @@ fn snapshot_db_loads_with_its_documented_counts() {
         (267, 203, 6)
     );
     assert_eq!(
-        db.advisories
-            .iter()
+        db.all()
+            .unwrap()
+            .into_iter()
             .filter(|a| a.collection == "rust")
             .count(),
         20
@@ -56,8 +59,9 @@ fn snapshot_db_loads_with_its_documented_counts() {
     );
     assert_eq!(db.info.date.to_string(), "2026-08-21");
     assert_eq!(
-        db.advisories
-            .iter()
+        db.all()
+            .unwrap()
+            .into_iter()
             .filter(|a| a.license == "CC-BY-4.0")
             .count(),
         21

@@ -247,13 +247,30 @@ fn embedded_snapshot_matches_the_shared_db() {
     let embedded = depgate::advisories::store::embedded().unwrap();
     let dir = depgate::advisories::AdvisoryDb::load(&shared.join("advisory-db")).unwrap();
     assert_eq!(embedded.info.commit, dir.info.commit);
-    let ids = |db: &depgate::advisories::AdvisoryDb| {
-        db.advisories
-            .iter()
-            .map(|a| a.id.clone())
+    assert_eq!(embedded.info.date, dir.info.date);
+    // Every field of every advisory, as today's parser reads the directory
+    // (the snapshot is pre-parsed, so a parser change must regenerate it:
+    // `depgate db snapshot --from ../shared/advisory-db --out src/advisories/snapshot.idx`).
+    let fields = |db: &depgate::advisories::AdvisoryDb, origin: &str| {
+        db.all()
+            .unwrap()
+            .into_iter()
+            .map(|a| {
+                let mut a = a.clone();
+                a.file = a.file.strip_prefix(origin).unwrap().to_string();
+                serde_json::to_string(&a).unwrap()
+            })
             .collect::<Vec<_>>()
     };
-    assert_eq!(ids(&embedded), ids(&dir));
+    let origin = shared.join("advisory-db").display().to_string();
+    assert_eq!(fields(&embedded, "embedded"), fields(&dir, &origin));
+    let warnings = |db: &depgate::advisories::AdvisoryDb, origin: &str| {
+        db.warnings
+            .iter()
+            .map(|w| w.replace(origin, ""))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(warnings(&embedded, "embedded"), warnings(&dir, &origin));
 }
 
 #[test]
@@ -334,8 +351,8 @@ fn pre_parsed_cache_is_built_and_invalidated_when_the_directory_changes() {
         "the second load uses the pre-parsed cache"
     );
     assert_eq!(
-        serde_json::to_string(&first.advisories).unwrap(),
-        serde_json::to_string(&second.advisories).unwrap()
+        serde_json::to_string(&first.all().unwrap()).unwrap(),
+        serde_json::to_string(&second.all().unwrap()).unwrap()
     );
     // Add one advisory: the cache must not be used.
     let file = db_dir.join("crates/demo/RUSTSEC-9999-0001.md");
@@ -343,12 +360,94 @@ fn pre_parsed_cache_is_built_and_invalidated_when_the_directory_changes() {
     std::fs::write(&file, "```toml\n[advisory]\nid = \"RUSTSEC-9999-0001\"\npackage = \"demo\"\ndate = \"2026-01-01\"\n```\n\n# t\n").unwrap();
     let third = depgate::advisories::AdvisoryDb::load_cached(&db_dir, Some(&cache)).unwrap();
     assert!(!third.info.from_cache);
-    assert_eq!(third.advisories.len(), first.advisories.len() + 1);
+    assert_eq!(third.all().unwrap().len(), first.all().unwrap().len() + 1);
     // Change a file's content in place (same name): also a miss.
     std::fs::write(&file, "```toml\n[advisory]\nid = \"RUSTSEC-9999-0001\"\npackage = \"demo2\"\ndate = \"2026-01-01\"\n```\n\n# t\n").unwrap();
     let fourth = depgate::advisories::AdvisoryDb::load_cached(&db_dir, Some(&cache)).unwrap();
     assert!(!fourth.info.from_cache);
     assert!(fourth.for_package("demo2").next().is_some());
+    assert!(
+        depgate::advisories::AdvisoryDb::load_cached(&db_dir, Some(&cache))
+            .unwrap()
+            .info
+            .from_cache
+    );
+    // The hardest edit: same size, and the old modification time put back.
+    // Only the change time shows it, and it must still be noticed.
+    let before = std::fs::metadata(&file).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&file, "```toml\n[advisory]\nid = \"RUSTSEC-9999-0001\"\npackage = \"demo3\"\ndate = \"2026-01-01\"\n```\n\n# t\n").unwrap();
+    let f = std::fs::File::options().write(true).open(&file).unwrap();
+    f.set_modified(before).unwrap();
+    drop(f);
+    let fifth = depgate::advisories::AdvisoryDb::load_cached(&db_dir, Some(&cache)).unwrap();
+    assert!(
+        !fifth.info.from_cache,
+        "a same-size edit with the old mtime"
+    );
+    assert!(fifth.for_package("demo3").next().is_some());
+    // A removed advisory file is noticed too.
+    std::fs::remove_file(&file).unwrap();
+    let sixth = depgate::advisories::AdvisoryDb::load_cached(&db_dir, Some(&cache)).unwrap();
+    assert!(!sixth.info.from_cache);
+    assert_eq!(sixth.info.advisories, first.info.advisories);
+    // A damaged cache file is rebuilt, never trusted.
+    let idx = std::fs::read_dir(&cache)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut bytes = std::fs::read(&idx).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&idx, &bytes).unwrap();
+    let seventh = depgate::advisories::AdvisoryDb::load_cached(&db_dir, Some(&cache)).unwrap();
+    assert!(
+        !seventh.info.from_cache,
+        "a flipped byte fails the checksum"
+    );
+    assert_eq!(
+        serde_json::to_string(&seventh.all().unwrap()).unwrap(),
+        serde_json::to_string(&first.all().unwrap()).unwrap()
+    );
+    // Scoped loads (one `check`): an in-place edit to another crate's
+    // advisory cannot change the answer and is not statted; a load whose
+    // graph has that crate, or an unscoped one, notices it.
+    let dir = db_dir.join("crates/openssl");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let before = std::fs::metadata(&files[0]).unwrap().modified().unwrap();
+    std::fs::write(&files[0], text.replacen("# ", "#_", 1)).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&files[0])
+        .unwrap()
+        .set_modified(before)
+        .unwrap();
+    let scoped = |names: &[&'static str]| {
+        let set: rustc_hash::FxHashSet<&str> = names.iter().copied().collect();
+        depgate::advisories::AdvisoryDb::load_scoped(&db_dir, Some(&cache), Some(&set))
+            .unwrap()
+            .info
+            .from_cache
+    };
+    assert!(scoped(&["demo", "serde"]), "openssl is out of scope");
+    assert!(
+        !scoped(&["openssl"]),
+        "openssl is in scope: the edit is noticed"
+    );
+    assert!(scoped(&["openssl"]), "and the rebuilt index is used again");
+    // An added file anywhere changes the count, so it is noticed in any scope.
+    std::fs::write(dir.join("RUSTSEC-9999-0002.md"), "```toml\n[advisory]\nid = \"RUSTSEC-9999-0002\"\npackage = \"openssl\"\ndate = \"2026-01-01\"\n```\n\n# t\n").unwrap();
+    assert!(
+        !scoped(&["demo"]),
+        "an added advisory changes its directory"
+    );
 }
 
 #[test]

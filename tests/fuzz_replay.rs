@@ -20,6 +20,7 @@ const TARGETS: &[(&str, Target)] = &[
     ("baseline", targets::baseline),
     ("metadata", targets::metadata),
     ("fleet_report", targets::fleet_report),
+    ("db_index", targets::db_index),
 ];
 
 #[test]

@@ -224,8 +224,9 @@ fn notice_attributes_every_cc_by_advisory() {
     let notice = std::fs::read_to_string(repo().join("NOTICE")).unwrap();
     let db = depgate::advisories::AdvisoryDb::load(&shared.join("advisory-db")).unwrap();
     let cc: Vec<_> = db
-        .advisories
-        .iter()
+        .all()
+        .unwrap()
+        .into_iter()
         .filter(|a| a.license == "CC-BY-4.0")
         .collect();
     assert_eq!(cc.len(), 21);

@@ -9,13 +9,14 @@
 //! date, an unparseable version requirement — is an error naming the file.
 
 use super::front_matter::parse_file;
+use super::index::{Head, Index, RUST_KEY, Stamp, Stamped};
+use super::parsed_cache::Scope;
 use super::version_range::VersionRange;
 use crate::date::Date;
 use crate::error::{Error, InputProblem, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 
 /// An informational advisory's kind; `None` on the advisory means a vulnerability.
@@ -99,13 +100,22 @@ pub struct DbInfo {
     pub from_cache: bool,
 }
 
-#[derive(Debug)]
 pub struct AdvisoryDb {
-    pub advisories: Vec<Advisory>,
-    by_package: HashMap<String, Vec<usize>>,
-    /// Problems that were safe to load past (unscorable CVSS vectors).
+    index: Index,
+    /// Every warning with the key (crate, or the `rust` collection) of its advisory.
+    keyed_warnings: Vec<(String, String)>,
+    /// Problems that were safe to load past (unscorable CVSS vectors), for
+    /// the crates in the load's scope.
     pub warnings: Vec<String>,
     pub info: DbInfo,
+}
+
+impl std::fmt::Debug for AdvisoryDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdvisoryDb")
+            .field("info", &self.info)
+            .finish()
+    }
 }
 
 impl AdvisoryDb {
@@ -114,11 +124,21 @@ impl AdvisoryDb {
         AdvisoryDb::load_cached(dir, None)
     }
 
-    /// Like [`AdvisoryDb::load`], with a pre-parsed cache in `cache_dir`:
-    /// reused while every advisory file has the same path, size and
-    /// modification time, rebuilt (and rewritten) otherwise.
+    /// Like [`AdvisoryDb::load`], with a pre-parsed index in `cache_dir`:
+    /// reused while every advisory file and directory has the same stamp
+    /// (size, modification and change time, inode), rebuilt otherwise.
     pub fn load_cached(dir: &Path, cache_dir: Option<&Path>) -> Result<AdvisoryDb> {
-        let mut files = Vec::new();
+        AdvisoryDb::load_scoped(dir, cache_dir, None)
+    }
+
+    /// As [`AdvisoryDb::load_cached`] for a graph with these crate names:
+    /// only what they depend on is checked for freshness (see
+    /// [`super::parsed_cache`]), and only their warnings are kept.
+    pub fn load_scoped(
+        dir: &Path,
+        cache_dir: Option<&Path>,
+        scope: Scope<'_>,
+    ) -> Result<AdvisoryDb> {
         if !dir.join("crates").is_dir() {
             return Err(Error::Input(vec![InputProblem {
                 path: dir.display().to_string(),
@@ -132,73 +152,55 @@ impl AdvisoryDb {
                 quote: None,
             }]));
         }
-        // One directory per crate: walk them in parallel (the walk and its
-        // `stat`s are most of a warm load).
-        let mut subdirs = Vec::new();
-        for collection in ["crates", "rust"] {
-            if let Ok(entries) = std::fs::read_dir(dir.join(collection)) {
-                for entry in entries {
-                    let entry = entry.map_err(|e| Error::read(dir.join(collection), e))?;
-                    subdirs.push(entry.path());
-                }
-            }
-        }
-        let per_dir: Vec<Vec<(PathBuf, u64, u128)>> = subdirs
-            .par_iter()
-            .map(|d| {
-                let mut out = Vec::new();
-                collect(d, &mut out)?;
-                Ok(out)
-            })
-            .collect::<Result<_>>()?;
-        files.extend(per_dir.into_iter().flatten());
-        files.sort();
-        let (snapshot_commit, snapshot_date) = snapshot_info(dir);
-        let key = super::parsed_cache::key(dir, &files, snapshot_commit.as_deref(), snapshot_date);
-        if let Some(db) = cache_dir.and_then(|c| super::parsed_cache::read(c, dir, &key)) {
+        if let Some(db) = cache_dir.and_then(|c| super::parsed_cache::read(c, dir, scope)) {
             return Ok(db);
         }
-        let texts: Vec<(String, String)> = files
-            .into_par_iter()
-            .map(|(p, _, _)| {
+        let (mut db, stamps) = AdvisoryDb::parse_dir(dir, &dir.display().to_string())?;
+        if let Some(c) = cache_dir {
+            super::parsed_cache::write(c, dir, &db, &stamps);
+        }
+        db.warnings = scoped(&db.keyed_warnings, scope);
+        Ok(db)
+    }
+
+    /// Parses every advisory file of `dir` (errors and `file` fields name
+    /// `origin`), with the stamps taken before the files were read.
+    pub(crate) fn parse_dir(dir: &Path, origin: &str) -> Result<(AdvisoryDb, Vec<Stamped>)> {
+        // Stamps first, texts after: a file changed in between has a newer
+        // stamp than the one stored, so the next run rebuilds.
+        let stamps = super::parsed_cache::walk(dir)?;
+        let texts: Vec<(String, String)> = stamps
+            .par_iter()
+            .filter(|(rel, _, is_file)| *is_file && rel.ends_with(".md"))
+            .map(|(rel, _, _)| {
+                let p = dir.join(rel);
                 let shown = p.display().to_string();
                 let links = crate::input::Links::Follow;
                 let text = crate::input::read_text(&p, &shown, crate::input::MAX_SMALL, links)?;
-                let rel = p
-                    .strip_prefix(dir)
-                    .unwrap_or(&p)
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                Ok((rel, text))
+                Ok((rel.clone(), text))
             })
             .collect::<Result<_>>()?;
-        let mut db = AdvisoryDb::from_texts(texts, dir.display().to_string())?;
+        let mut db = AdvisoryDb::from_texts(texts, origin.to_string())?;
+        let (snapshot_commit, snapshot_date) = snapshot_info(dir);
         db.info.kind = "directory".into();
         db.info.path = Some(dir.display().to_string());
         db.info.commit = snapshot_commit;
         if let Some(d) = snapshot_date {
             db.info.date = d;
         }
-        if let Some(c) = cache_dir {
-            super::parsed_cache::write(c, dir, &key, &db);
-        }
-        Ok(db)
+        Ok((db, stamps))
     }
 
-    /// Rebuilds the by-package index (after deserializing).
-    pub(crate) fn from_parts(
-        advisories: Vec<Advisory>,
-        warnings: Vec<String>,
+    pub(crate) fn from_index(
+        index: Index,
+        keyed_warnings: Vec<(String, String)>,
         info: DbInfo,
+        scope: Scope<'_>,
     ) -> AdvisoryDb {
-        let mut by_package: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, a) in advisories.iter().enumerate() {
-            by_package.entry(a.package.clone()).or_default().push(i);
-        }
         AdvisoryDb {
-            advisories,
-            by_package,
-            warnings,
+            warnings: scoped(&keyed_warnings, scope),
+            index,
+            keyed_warnings,
             info,
         }
     }
@@ -215,7 +217,12 @@ impl AdvisoryDb {
         for r in parsed {
             match r {
                 Ok((a, w)) => {
-                    warnings.extend(w);
+                    let key = if a.collection == "rust" {
+                        RUST_KEY
+                    } else {
+                        &a.package
+                    };
+                    warnings.extend(w.map(|w| (key.to_string(), w)));
                     advisories.push(a);
                 }
                 Err(Error::Input(p)) => problems.extend(p),
@@ -241,47 +248,67 @@ impl AdvisoryDb {
             advisories: advisories.len(),
             from_cache: false,
         };
-        Ok(AdvisoryDb::from_parts(advisories, warnings, info))
+        Ok(AdvisoryDb::from_index(
+            Index::from_parsed(advisories),
+            warnings,
+            info,
+            None,
+        ))
     }
 
-    /// Advisories for a crate name (any collection).
+    /// Decodes what a graph with these crate names needs (and the `rust`
+    /// collection): a damaged index entry is an error here, before any
+    /// check runs, never a silently missing advisory.
+    pub fn prepare<'k>(&self, names: impl IntoIterator<Item = &'k str>) -> Result<()> {
+        let keys = names.into_iter().chain([RUST_KEY]);
+        self.index.prepare(keys).map_err(|why| Error::Corrupt {
+            what: "the advisory index",
+            why,
+        })
+    }
+
+    /// Advisories of the `crates` collection for a crate name.
     pub fn for_package(&self, name: &str) -> impl Iterator<Item = &Advisory> {
-        self.by_package
-            .get(name)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.advisories[i])
+        self.index.get(name).iter()
+    }
+
+    /// Advisories of the `rust` collection (the toolchain and std).
+    pub fn rust_advisories(&self) -> &[Advisory] {
+        self.index.get(RUST_KEY)
+    }
+
+    /// Every advisory, by id then file.
+    pub fn all(&self) -> Result<Vec<&Advisory>> {
+        let mut all = self.index.all().map_err(|why| Error::Corrupt {
+            what: "the advisory index",
+            why,
+        })?;
+        all.sort_by(|a, b| a.id.cmp(&b.id).then(a.file.cmp(&b.file)));
+        Ok(all)
+    }
+
+    /// The index file of this database with `stamps` (see [`super::index`]).
+    pub fn encode(&self, stamps: Vec<(&str, Stamp, bool)>) -> Result<Vec<u8>> {
+        let head = Head {
+            tool: env!("CARGO_PKG_VERSION").to_string(),
+            info: self.info.clone(),
+            warnings: self.keyed_warnings.clone(),
+            stamps,
+        };
+        self.index.encode(&head).map_err(|why| Error::Corrupt {
+            what: "the advisory index",
+            why,
+        })
     }
 }
 
-/// Advisory files below `dir` with their size and modification time (the
-/// pre-parsed cache's key). Uses the directory entries' types, so no
-/// extra `stat` per entry beyond the one for the file's metadata.
-pub(crate) fn collect(dir: &Path, out: &mut Vec<(PathBuf, u64, u128)>) -> Result<()> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(());
-    };
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::read(dir, e))?;
-        let kind = entry
-            .file_type()
-            .map_err(|e| Error::read(entry.path(), e))?;
-        let path = entry.path();
-        if kind.is_dir() {
-            collect(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "md")
-            && path.file_name().is_some_and(|n| n != "README.md")
-        {
-            let meta = entry.metadata().map_err(|e| Error::read(&path, e))?;
-            let mtime = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            out.push((path, meta.len(), mtime));
-        }
-    }
-    Ok(())
+/// The warnings of the crates in `scope` (the `rust` collection always).
+fn scoped(keyed: &[(String, String)], scope: Scope<'_>) -> Vec<String> {
+    keyed
+        .iter()
+        .filter(|(k, _)| k == RUST_KEY || super::parsed_cache::in_scope(scope, k))
+        .map(|(_, w)| w.clone())
+        .collect()
 }
 
 /// `commit:` and `commit date:` from a SNAPSHOT.txt beside the database.

@@ -5,6 +5,7 @@
 pub mod db;
 pub mod fetch;
 mod front_matter;
+pub mod index;
 pub mod index_cache;
 pub mod matching;
 pub mod parsed_cache;

@@ -4,20 +4,20 @@
 //! snapshot embedded in the binary, so `depgate check` works offline. A
 //! database that is missing or unreadable is an error, never a pass.
 //!
-//! The embedded snapshot is a gzip-compressed bundle of the advisory files
-//! (`depgate db snapshot` writes it from a real database directory).
+//! The embedded snapshot is the database in the binary [`index`] form
+//! (`depgate db snapshot` writes it from a real database directory), so it
+//! opens without parsing: only the crates a graph contains are decoded.
+//!
+//! [`index`]: super::index
 
 use super::db::AdvisoryDb;
-use crate::date::Date;
+use super::index::{Bytes, Index};
+use super::parsed_cache::Scope;
 use crate::error::{Error, Result};
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// The embedded snapshot, written by `depgate db snapshot` (see the README).
-static SNAPSHOT: &[u8] = include_bytes!("snapshot.bin.gz");
-
-/// Separates files in a bundle: `\u{1}` + relative path + `\n` + text.
-const MARK: char = '\u{1}';
+static SNAPSHOT: &[u8] = include_bytes!("snapshot.idx");
 
 /// `$DEPGATE_HOME`, else the platform cache directory plus `depgate`.
 pub fn home() -> Option<PathBuf> {
@@ -44,81 +44,51 @@ pub fn cache_dir() -> Option<PathBuf> {
 }
 
 /// Opens the database by the documented order.
-pub fn open(explicit: Option<&Path>) -> Result<AdvisoryDb> {
+/// `scope`: the crate names of the graph to check, when there is one graph
+/// (see [`super::parsed_cache`]); `None` for every crate.
+pub fn open(explicit: Option<&Path>, scope: Scope<'_>) -> Result<AdvisoryDb> {
     let parsed = home().map(|h| h.join("db-cache"));
     if let Some(dir) = explicit {
-        return AdvisoryDb::load_cached(dir, parsed.as_deref());
+        return AdvisoryDb::load_scoped(dir, parsed.as_deref(), scope);
     }
     if let Some(dir) = cache_dir().filter(|d| d.join("crates").is_dir()) {
-        let mut db = AdvisoryDb::load_cached(&dir, parsed.as_deref())?;
+        let mut db = AdvisoryDb::load_scoped(&dir, parsed.as_deref(), scope)?;
         db.info.kind = "cache".into();
         return Ok(db);
     }
-    embedded()
+    embedded_scoped(scope)
 }
 
-/// The snapshot compiled into the binary.
+/// The snapshot compiled into the binary (an [`index`] without stamps).
+///
+/// [`index`]: super::index
 pub fn embedded() -> Result<AdvisoryDb> {
-    let bad = |why: String| Error::Corrupt {
+    embedded_scoped(None)
+}
+
+/// The embedded snapshot with the warnings of the crates in `scope`.
+pub fn embedded_scoped(scope: Scope<'_>) -> Result<AdvisoryDb> {
+    let origin = "the embedded advisory snapshot".to_string();
+    let (index, (mut info, warnings)) = Index::open(Bytes::Static(SNAPSHOT), origin, |h| {
+        Ok((h.info, h.warnings))
+    })
+    .map_err(|why| Error::Corrupt {
         what: "the advisory snapshot",
         why,
-    };
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(SNAPSHOT)
-        .read_to_string(&mut text)
-        .map_err(|e| bad(e.to_string()))?;
-    let mut parts = text.split(MARK);
-    let header = parts.next().unwrap_or_default();
-    let files: Vec<(String, String)> = parts
-        .filter_map(|p| {
-            p.split_once('\n')
-                .map(|(path, body)| (path.to_string(), body.to_string()))
-        })
-        .collect();
-    if files.is_empty() {
-        return Err(bad("no advisories".into()));
-    }
-    let mut db = AdvisoryDb::from_texts(files, "embedded".into())?;
-    db.info.kind = "embedded".into();
-    for line in header.lines() {
-        if let Some(c) = line.strip_prefix("commit: ") {
-            db.info.commit = Some(c.to_string());
-        } else if let Some(d) = line.strip_prefix("date: ").and_then(Date::parse) {
-            db.info.date = d;
-        }
-    }
-    Ok(db)
+    })?;
+    info.kind = "embedded".into();
+    info.path = None;
+    info.from_cache = false;
+    Ok(AdvisoryDb::from_index(index, warnings, info, scope))
 }
 
-/// Writes a snapshot bundle of the database at `dir` (it must load first).
+/// Writes the database at `dir` (it must load first) as a snapshot index.
 pub fn write_snapshot(dir: &Path, out: &Path) -> Result<usize> {
-    let db = AdvisoryDb::load(dir)?;
-    let mut bundle = format!(
-        "depgate advisory snapshot\ncommit: {}\ndate: {}\n",
-        db.info.commit.as_deref().unwrap_or("unknown"),
-        db.info.date
-    );
-    let mut files: Vec<&str> = db.advisories.iter().map(|a| a.file.as_str()).collect();
-    files.sort();
-    files.dedup();
-    let prefix = format!("{}/", dir.display());
-    for file in files {
-        let rel = file.strip_prefix(&prefix).unwrap_or(file);
-        let text =
-            std::fs::read_to_string(dir.join(rel)).map_err(|e| Error::read(dir.join(rel), e))?;
-        bundle.push(MARK);
-        bundle.push_str(rel);
-        bundle.push('\n');
-        bundle.push_str(&text);
-    }
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    let bytes = enc
-        .write_all(bundle.as_bytes())
-        .and_then(|()| enc.finish())
-        .map_err(|e| Error::Write {
-            path: out.to_path_buf(),
-            source: e,
-        })?;
+    // `embedded/…` in file names and warnings, wherever it was written from.
+    let (mut db, _) = AdvisoryDb::parse_dir(dir, "embedded")?;
+    db.info.kind = "embedded".into();
+    db.info.path = None;
+    let bytes = db.encode(Vec::new())?;
     crate::atomic::write(out, &bytes)?;
-    Ok(db.advisories.len())
+    Ok(db.info.advisories)
 }

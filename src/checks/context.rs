@@ -128,14 +128,7 @@ impl ScanContext<'_> {
     /// read: rule, package, subject, exposure.
     pub fn counted_finding(&self, rule: &'static Rule, ix: NodeIndex, subject: &str) -> Finding {
         let pkg = self.graph.package(ix);
-        let mut f = Finding::new(
-            rule,
-            &self.workspace,
-            &pkg.name,
-            subject,
-            String::new(),
-            Vec::new(),
-        );
+        let mut f = Finding::counted(rule, subject);
         f.level = Level::Allow;
         f.exposure = pkg.exposure;
         f.package = Some(PackageRef {

@@ -116,9 +116,9 @@ fn pinned(ctx: &ScanContext<'_>, cfg: &Config, tc: &Toolchain, out: &mut Vec<Fin
     }
     if let (Some(db), Some(v)) = (ctx.db, &tc.version) {
         for a in db
-            .advisories
+            .rust_advisories()
             .iter()
-            .filter(|a| a.collection == "rust" && a.withdrawn.is_none())
+            .filter(|a| a.withdrawn.is_none())
         {
             if crate::advisories::matching::is_affected(a, v) {
                 let msg = format!(

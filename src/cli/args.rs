@@ -103,12 +103,12 @@ pub enum DbCommand {
         #[arg(long, default_value = crate::advisories::fetch::DEFAULT_URL)]
         url: String,
     },
-    /// Write the compressed snapshot that is embedded in the binary.
+    /// Write the snapshot index that is embedded in the binary.
     Snapshot {
         /// The advisory-db directory to bundle.
         #[arg(long, value_name = "DIR")]
         from: PathBuf,
-        /// Output file (src/advisories/snapshot.bin.gz when rebuilding depgate).
+        /// Output file (src/advisories/snapshot.idx when rebuilding depgate).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },

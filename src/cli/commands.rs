@@ -53,7 +53,7 @@ pub fn policy(cmd: &PolicyCommand) -> Result<()> {
 pub fn db(cmd: &DbCommand) -> Result<()> {
     match cmd {
         DbCommand::Info { advisory_db, today } => {
-            let db = crate::advisories::store::open(advisory_db.as_deref())?;
+            let db = crate::advisories::store::open(advisory_db.as_deref(), None)?;
             let r = crate::pipeline::db_summary(&db, parse_today(today.as_deref())?);
             print_stdout(&format!(
                 "source: {}{}\ncommit: {}\ndate: {}\nage: {} days\nadvisories: {}\nwarnings: {}\n",
@@ -76,7 +76,7 @@ pub fn db(cmd: &DbCommand) -> Result<()> {
             print_stdout(&format!(
                 "updated {}: {} advisories\n",
                 cache.display(),
-                db.advisories.len()
+                db.info.advisories
             ));
         }
         DbCommand::Snapshot { from, out } => {

@@ -108,7 +108,7 @@ fn scan(cli: &super::Cli, args: &FleetScanArgs, levels: &[CliLevel]) -> Result<V
         _ => None,
     };
     let loaded = fleet_policy(args.policy.as_deref())?;
-    let db = crate::advisories::store::open(args.advisory_db.as_deref())?;
+    let db = crate::advisories::store::open(args.advisory_db.as_deref(), None)?;
     db.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     let inputs = Inputs {
         loaded: &loaded,

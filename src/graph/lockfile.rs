@@ -66,10 +66,27 @@ pub struct LockPackage {
 impl LockPackage {
     /// `name version (source)` as in lockfile v1 dependency lists.
     pub fn id(&self) -> String {
-        match &self.source {
-            Some(s) => format!("{} {} ({})", self.name, self.version, s),
-            None => format!("{} {}", self.name, self.version),
+        use std::fmt::Write;
+        let source = self.source.as_deref().unwrap_or_default();
+        let mut id = String::with_capacity(self.name.len() + source.len() + 16);
+        id.push_str(&self.name);
+        // The version's fields directly: its Display pads, which costs here.
+        let v = &self.version;
+        let _ = write!(id, " {}.{}.{}", v.major, v.minor, v.patch);
+        if !v.pre.is_empty() {
+            id.push('-');
+            id.push_str(v.pre.as_str());
         }
+        if !v.build.is_empty() {
+            id.push('+');
+            id.push_str(v.build.as_str());
+        }
+        if let Some(s) = &self.source {
+            id.push_str(" (");
+            id.push_str(s);
+            id.push(')');
+        }
+        id
     }
 }
 
@@ -101,7 +118,11 @@ fn finish(src: &SourceText, raw: RawLock) -> Result<Lockfile> {
     let version = lock_version(src, &raw)?;
     let v1_checksums = v1_checksum_table(raw.metadata.as_ref());
 
-    let entries: Vec<Spanned<RawPackage>> = raw.root.into_iter().chain(raw.package).collect();
+    // A v1 `[root]` goes first; otherwise the vector is reused as it is.
+    let mut entries: Vec<Spanned<RawPackage>> = raw.package;
+    if let Some(root) = raw.root {
+        entries.insert(0, root);
+    }
     // Cargo writes at least the workspace's own packages.
     if entries.is_empty() {
         let msg = "no [[package]] entries: this is not a Cargo.lock";
@@ -143,35 +164,7 @@ fn finish(src: &SourceText, raw: RawLock) -> Result<Lockfile> {
             dependencies: Vec::new(),
         });
     }
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::with_capacity(packages.len());
-    let mut seen: HashMap<(&str, &semver::Version, Option<&str>), u32> =
-        HashMap::with_capacity(packages.len());
-    for (i, p) in packages.iter().enumerate() {
-        let key = (p.name.as_str(), &p.version, p.source.as_deref());
-        if let Some(first) = seen.insert(key, p.line) {
-            return Err(Error::at(
-                src,
-                (p.line, 1),
-                format!("package[{}]", p.name),
-                format!(
-                    "duplicate package entry `{} {}` (first at line {first})",
-                    p.name, p.version
-                ),
-            ));
-        }
-        by_name.entry(&p.name).or_default().push(i);
-    }
-    let mut resolved = Vec::with_capacity(packages.len());
-    for deps in &dep_lists {
-        let mut list = Vec::with_capacity(deps.len());
-        for dep in deps {
-            list.push(resolve_dep(src, dep, &packages, &by_name)?);
-        }
-        resolved.push(list);
-    }
-    for (p, deps) in packages.iter_mut().zip(resolved) {
-        p.dependencies = deps;
-    }
+    super::lockfile_resolve::resolve_all(src, &mut packages, &dep_lists)?;
     Ok(Lockfile { version, packages })
 }
 
@@ -202,7 +195,7 @@ fn check_name(src: &SourceText, line: u32, p: &RawPackage) -> Result<()> {
     let bad_checksum = p
         .checksum
         .as_deref()
-        .filter(|c| c.len() != 64 || !c.bytes().all(|b| b.is_ascii_hexdigit()));
+        .filter(|c| c.len() != 64 || !c.bytes().fold(true, |ok, b| ok & b.is_ascii_hexdigit()));
     if let Some(c) = bad_checksum {
         return Err(Error::at(
             src,
@@ -264,6 +257,14 @@ fn v1_checksum_table(meta: Option<&BTreeMap<String, String>>) -> HashMap<&str, &
 
 /// Line of the `[[package]]` header that opens the table at `offset`.
 fn header_line(src: &SourceText, offset: usize) -> u32 {
+    // The fast reader's spans start at the header: no search needed.
+    if src
+        .text
+        .get(offset..)
+        .is_some_and(|t| t.starts_with("[[package]]"))
+    {
+        return src.line_col(offset).0;
+    }
     // The span may start at the header itself or at the first key after it.
     let end = (offset + "[[package]]".len()).min(src.text.len());
     let head = src.text.get(..end).unwrap_or(&src.text);
@@ -272,71 +273,6 @@ fn header_line(src: &SourceText, offset: usize) -> u32 {
         .or_else(|| head.rfind("[root]"))
         .unwrap_or(offset);
     src.line_col(at).0
-}
-
-/// Resolves `name`, `name version` or `name version (source)`.
-fn resolve_dep(
-    src: &SourceText,
-    dep: &Spanned<String>,
-    packages: &[LockPackage],
-    by_name: &HashMap<&str, Vec<usize>>,
-) -> Result<usize> {
-    let text = dep.get_ref().as_str();
-    let mut parts = text.splitn(3, ' ');
-    let name = parts.next().unwrap_or_default();
-    let version = parts.next();
-    let source = parts
-        .next()
-        .map(|s| s.trim_start_matches('(').trim_end_matches(')'));
-    let candidates: Vec<usize> = by_name
-        .get(name)
-        .into_iter()
-        .flatten()
-        .copied()
-        .filter(|&i| version.is_none_or(|v| version_is(&packages[i].version, v)))
-        .filter(|&i| source.is_none_or(|s| same_source(packages[i].source.as_deref(), s)))
-        .collect();
-    // Cargo's own rule: without a source, a unique path package wins
-    // (a workspace crate shadowing its published namesake).
-    let path_only: Vec<usize> = candidates
-        .iter()
-        .copied()
-        .filter(|&i| packages[i].source.is_none())
-        .collect();
-    let candidates = if source.is_none() && candidates.len() > 1 && path_only.len() == 1 {
-        path_only
-    } else {
-        candidates
-    };
-    match candidates.as_slice() {
-        [one] => Ok(*one),
-        [] => Err(Error::at(
-            src,
-            src.line_col(dep.span().start),
-            "dependencies",
-            format!("dependency `{text}` matches no [[package]] entry"),
-        )),
-        _ => Err(Error::at(
-            src,
-            src.line_col(dep.span().start),
-            "dependencies",
-            format!("dependency `{text}` is ambiguous: several [[package]] entries match"),
-        )),
-    }
-}
-
-/// Whether `v` spells `version` (without formatting it in the common case).
-fn version_is(version: &semver::Version, v: &str) -> bool {
-    match semver::Version::parse(v) {
-        Ok(parsed) => parsed == *version,
-        Err(_) => false,
-    }
-}
-
-/// Dependency lists spell git sources without the `#commit` fragment.
-fn same_source(package: Option<&str>, dep: &str) -> bool {
-    let strip = |s: &str| s.split('#').next().unwrap_or_default().to_string();
-    package.is_some_and(|p| strip(p) == strip(dep))
 }
 
 /// Builds the graph from Cargo.lock alone. Path packages (no `source`) are
@@ -371,8 +307,8 @@ pub fn load_graph(src: SourceText, workspace_root: std::path::PathBuf) -> Result
 fn package_from_lock(p: LockPackage) -> Package {
     Package {
         id: p.id(),
-        source: Source::parse(p.source.as_deref()),
         is_member: p.source.is_none(),
+        source: Source::parse_owned(p.source),
         name: p.name,
         version: p.version,
         checksum: p.checksum,

@@ -15,11 +15,35 @@ use toml::Spanned;
 /// in a basic string, tab aside), and the byte range of `text`.
 fn string_at(line: &str, offset: usize) -> Option<(String, std::ops::Range<usize>)> {
     let inner = line.strip_prefix('"')?.strip_suffix('"')?;
-    let control = |c: char| (c.is_control() && c != '\t') || c == '\u{7f}';
-    if inner.contains(['"', '\\']) || inner.contains(control) {
+    // One pass over the bytes; only non-ASCII text (rare in a lockfile)
+    // pays for the character check of C1 controls.
+    let mut ascii = true;
+    for b in inner.bytes() {
+        match b {
+            b'"' | b'\\' | 0x7f => return None,
+            b'\t' => {}
+            0..0x20 => return None,
+            0x80.. => ascii = false,
+            _ => {}
+        }
+    }
+    if !ascii && inner.chars().any(char::is_control) {
         return None;
     }
     Some((inner.to_string(), offset..offset + line.len()))
+}
+
+/// `key = value` split at the first ` = `, without a substring searcher.
+fn split_key(line: &str) -> Option<(&str, &str)> {
+    let b = line.as_bytes();
+    let mut from = 0;
+    while let Some(i) = b[from..].iter().position(|&c| c == b'=').map(|i| i + from) {
+        if i > 0 && b.get(i - 1) == Some(&b' ') && b.get(i + 1) == Some(&b' ') {
+            return Some((&line[..i - 1], &line[i + 2..]));
+        }
+        from = i + 1;
+    }
+    None
 }
 
 /// Parses the canonical layout, or gives up with `None`.
@@ -54,6 +78,14 @@ fn finish(cur: &mut Option<Current>, lock: &mut RawLock) {
 /// alike: such a text is left to the TOML parser and its error.
 fn has_refused_control(text: &str) -> bool {
     let b = text.as_bytes();
+    // A branch-free pass first (it vectorises); a carriage return, allowed
+    // only before a line feed, sends the text to the precise loop.
+    let suspect = b.iter().fold(false, |acc, &c| {
+        acc | ((c < 0x20) & (c != b'\t') & (c != b'\n')) | (c == 0x7f)
+    });
+    if !suspect {
+        return false;
+    }
     b.iter().enumerate().any(|(i, &c)| match c {
         b'\t' | b'\n' => false,
         b'\r' => b.get(i + 1) != Some(&b'\n'),
@@ -67,7 +99,8 @@ fn parse_inner(text: &str) -> Option<RawLock> {
     }
     let mut lock = RawLock {
         version: None,
-        package: Vec::new(),
+        // About 280 bytes a package in cargo's layout; unused capacity is free.
+        package: Vec::with_capacity(text.len() / 128),
         metadata: None,
         root: None,
     };
@@ -102,7 +135,7 @@ fn parse_inner(text: &str) -> Option<RawLock> {
         if line.starts_with('[') {
             return None;
         }
-        let (key, value) = line.split_once(" = ")?;
+        let (key, value) = split_key(line)?;
         let value_offset = line_start + key.len() + 3;
         if in_metadata {
             let (k, _) = string_at(key, line_start)?;

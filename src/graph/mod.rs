@@ -9,6 +9,7 @@ pub mod license_data;
 pub mod load;
 pub mod lockfile;
 pub mod lockfile_fast;
+mod lockfile_resolve;
 pub mod manifest;
 pub mod metadata;
 pub mod source;
@@ -179,22 +180,25 @@ impl Graph {
 
     /// Shortest path member → … → `to`, not passing through `avoid`.
     fn shortest_from_member(&self, to: NodeIndex, avoid: NodeIndex) -> Option<Vec<NodeIndex>> {
-        let mut prev: BTreeMap<NodeIndex, NodeIndex> = BTreeMap::new();
+        // Predecessors by node index (a flat array, not a map: this runs
+        // for every reported version of every finding).
+        const NONE: u32 = u32::MAX;
+        let mut prev = vec![NONE; self.graph.node_count()];
         let mut queue = VecDeque::from([to]);
-        prev.insert(to, to);
+        prev[to.index()] = to.index() as u32;
         while let Some(cur) = queue.pop_front() {
             if self.graph[cur].is_member {
                 let mut path = vec![cur];
                 let mut at = cur;
                 while at != to {
-                    at = prev[&at];
+                    at = NodeIndex::new(prev[at.index()] as usize);
                     path.push(at);
                 }
                 return Some(path);
             }
             for &next in self.dependents(cur) {
-                if next != avoid && !prev.contains_key(&next) {
-                    prev.insert(next, cur);
+                if next != avoid && prev[next.index()] == NONE {
+                    prev[next.index()] = cur.index() as u32;
                     queue.push_back(next);
                 }
             }

@@ -44,6 +44,16 @@ pub enum Source {
 }
 
 impl Source {
+    /// As [`Source::parse`], keeping the string for crates.io (most packages).
+    pub fn parse_owned(raw: Option<String>) -> Source {
+        match raw {
+            Some(raw) if raw == CRATES_IO_GIT || raw == CRATES_IO_SPARSE => {
+                Source::CratesIo { raw }
+            }
+            other => Source::parse(other.as_deref()),
+        }
+    }
+
     pub fn parse(raw: Option<&str>) -> Source {
         let Some(raw) = raw else { return Source::Path };
         if raw == CRATES_IO_GIT || raw == CRATES_IO_SPARSE {

@@ -194,6 +194,23 @@ impl Finding {
         message: String,
         locations: Vec<Location>,
     ) -> Finding {
+        let fingerprint = fingerprint(rule.id, workspace, krate, subject);
+        Finding::with_fingerprint(rule, subject, message, locations, fingerprint)
+    }
+
+    /// A finding that is only counted at `allow` (see the checks' context):
+    /// it never reaches a report or a baseline, so it is not fingerprinted.
+    pub fn counted(rule: &'static Rule, subject: &str) -> Finding {
+        Finding::with_fingerprint(rule, subject, String::new(), Vec::new(), String::new())
+    }
+
+    fn with_fingerprint(
+        rule: &'static Rule,
+        subject: &str,
+        message: String,
+        locations: Vec<Location>,
+        fingerprint: String,
+    ) -> Finding {
         Finding {
             rule,
             level: rule.default_level,
@@ -206,7 +223,7 @@ impl Finding {
             paths: Vec::new(),
             paths_from: None,
             fix: None,
-            fingerprint: fingerprint(rule.id, workspace, krate, subject),
+            fingerprint,
             properties: BTreeMap::new(),
             facts: Facts::default(),
             waived: None,

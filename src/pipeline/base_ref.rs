@@ -122,6 +122,9 @@ pub fn evaluate(
     base_input.lockfile = input.lockfile.as_deref().map(|l| rebase(l, repo, &wt.dir));
     base_input.metadata_path = None;
     let base_graph = crate::graph::load(&base_input)?;
+    if let Some(db) = inputs.db {
+        db.prepare(base_graph.packages().map(|(_, p)| p.name.as_str()))?;
+    }
     let loaded = match policy_arg {
         Some(p) if rebase(p, repo, &wt.dir).is_file() => {
             let schema = crate::registry::schema();

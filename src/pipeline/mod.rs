@@ -87,6 +87,9 @@ pub fn run_with(
     against: Against<'_>,
     mut extra: Vec<Finding>,
 ) -> Result<Assessment> {
+    if let Some(db) = inputs.db {
+        db.prepare(graph.packages().map(|(_, p)| p.name.as_str()))?;
+    }
     let mut notes = Vec::new();
     let index = load_index(inputs, graph, &mut notes);
     let workspace = graph.workspace_key();

@@ -5,8 +5,16 @@
 use crate::model::Assessment;
 
 pub fn render(report: &Assessment) -> String {
-    let mut s =
-        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
+    // Sized up front (about 1.5 KB a finding): growing by doubling would
+    // copy the report a dozen times. Capacity never written costs nothing.
+    let mut buf = Vec::with_capacity(64 * 1024 + report.findings.len() * 2048);
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut buf,
+        serde_json::ser::PrettyFormatter::with_indent(b"  "),
+    );
+    if let Err(e) = serde::Serialize::serialize(report, &mut ser) {
+        return format!("{{\"error\": \"{e}\"}}\n");
+    }
+    buf.push(b'\n');
+    String::from_utf8(buf).unwrap_or_default()
 }
