@@ -78,7 +78,7 @@ impl ScanContext<'_> {
             level_source: LevelSource::Family,
             package: Some(PackageRef {
                 name: pkg.name.clone(),
-                version: pkg.version.to_string(),
+                version: crate::graph::version_string(&pkg.version),
                 source: pkg.source.short(),
             }),
             message,
@@ -109,7 +109,7 @@ impl ScanContext<'_> {
         let mut f = Finding::new(rule, &self.workspace, &pkg.name, subject, message, vec![at]);
         f.package = Some(PackageRef {
             name: pkg.name.clone(),
-            version: pkg.version.to_string(),
+            version: crate::graph::version_string(&pkg.version),
             source: pkg.source.short(),
         });
         f.exposure = pkg.exposure;
@@ -133,7 +133,7 @@ impl ScanContext<'_> {
         f.exposure = pkg.exposure;
         f.package = Some(PackageRef {
             name: pkg.name.clone(),
-            version: pkg.version.to_string(),
+            version: crate::graph::version_string(&pkg.version),
             source: String::new(),
         });
         f

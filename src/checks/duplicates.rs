@@ -14,7 +14,7 @@ use crate::model::{Finding, Rule};
 use crate::policy::reader::Reader;
 use crate::policy::schema::{EXPOSURE, Field, Looser, Ty, Unset};
 use petgraph::graph::NodeIndex;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 crate::rule!(
     DUPLICATE_VERSIONS,
@@ -146,7 +146,7 @@ fn skipped_trees(g: &Graph, cfg: &Config) -> HashSet<NodeIndex> {
 fn check(ctx: &ScanContext<'_>, cfg: &Config, out: &mut Vec<Finding>) {
     let g = ctx.graph;
     let skipped = skipped_trees(g, cfg);
-    let mut by_name: BTreeMap<&str, Vec<NodeIndex>> = BTreeMap::new();
+    let mut by_name: rustc_hash::FxHashMap<&str, Vec<NodeIndex>> = Default::default();
     for (ix, p) in g.packages() {
         if skipped.contains(&ix) || cfg.skip.iter().any(|s| s.matches(&p.name, &p.version)) {
             continue;
@@ -158,7 +158,11 @@ fn check(ctx: &ScanContext<'_>, cfg: &Config, out: &mut Vec<Finding>) {
         }
         by_name.entry(p.name.as_str()).or_default().push(ix);
     }
-    for (name, mut versions) in by_name {
+    // Only names at two or more versions matter; they go out in name order.
+    let mut groups: Vec<(&str, Vec<NodeIndex>)> =
+        by_name.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    groups.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (name, mut versions) in groups {
         versions.sort_by(|a, b| g.package(*a).version.cmp(&g.package(*b).version));
         let classes: BTreeSet<_> = versions
             .iter()
@@ -180,7 +184,7 @@ fn finding(ctx: &ScanContext<'_>, name: &str, versions: &[NodeIndex]) -> Option<
     let g = ctx.graph;
     let list: Vec<String> = versions
         .iter()
-        .map(|&i| g.package(i).version.to_string())
+        .map(|&i| crate::graph::version_string(&g.package(i).version))
         .collect();
     let &newest = versions.last()?;
     let mut f = ctx.package_finding(

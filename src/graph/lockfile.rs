@@ -30,6 +30,16 @@ pub(crate) struct RawPackage {
     pub(crate) checksum: Option<String>,
     #[serde(default)]
     pub(crate) dependencies: Vec<Spanned<String>>,
+    /// The fast reader's dependency strings, as byte ranges of the quoted
+    /// strings in the text (instead of `dependencies`: no allocation each).
+    #[serde(skip)]
+    pub(crate) dep_ranges: Vec<std::ops::Range<usize>>,
+}
+
+/// A package's dependency strings, owned (TOML parser) or in the text.
+pub(crate) enum DepList {
+    Owned(Vec<Spanned<String>>),
+    InText(Vec<std::ops::Range<usize>>),
 }
 
 impl Default for RawPackage {
@@ -40,6 +50,7 @@ impl Default for RawPackage {
             source: None,
             checksum: None,
             dependencies: Vec::new(),
+            dep_ranges: Vec::new(),
         }
     }
 }
@@ -66,21 +77,11 @@ pub struct LockPackage {
 impl LockPackage {
     /// `name version (source)` as in lockfile v1 dependency lists.
     pub fn id(&self) -> String {
-        use std::fmt::Write;
         let source = self.source.as_deref().unwrap_or_default();
         let mut id = String::with_capacity(self.name.len() + source.len() + 16);
         id.push_str(&self.name);
-        // The version's fields directly: its Display pads, which costs here.
-        let v = &self.version;
-        let _ = write!(id, " {}.{}.{}", v.major, v.minor, v.patch);
-        if !v.pre.is_empty() {
-            id.push('-');
-            id.push_str(v.pre.as_str());
-        }
-        if !v.build.is_empty() {
-            id.push('+');
-            id.push_str(v.build.as_str());
-        }
+        id.push(' ');
+        super::push_version(&mut id, &self.version);
         if let Some(s) = &self.source {
             id.push_str(" (");
             id.push_str(s);
@@ -154,7 +155,11 @@ fn finish(src: &SourceText, raw: RawLock) -> Result<Lockfile> {
             };
             v1_checksums.get(id.as_str()).map(|c| c.to_string())
         });
-        dep_lists.push(p.dependencies);
+        dep_lists.push(if p.dep_ranges.is_empty() {
+            DepList::Owned(p.dependencies)
+        } else {
+            DepList::InText(p.dep_ranges)
+        });
         packages.push(LockPackage {
             name: p.name,
             version,
@@ -234,11 +239,11 @@ fn lock_version(src: &SourceText, raw: &RawLock) -> Result<u32> {
     // dependency; v2 puts checksums inline and shortens unambiguous deps.
     let has_metadata = raw.metadata.as_ref().is_some_and(|m| !m.is_empty());
     let inline_checksum = raw.package.iter().any(|p| p.get_ref().checksum.is_some());
+    let quoted = |r: &std::ops::Range<usize>| src.text.get(r.start + 1..r.end - 1).unwrap_or("");
     let short_dep = raw.package.iter().any(|p| {
-        p.get_ref()
-            .dependencies
-            .iter()
-            .any(|d| !d.get_ref().contains(' '))
+        let p = p.get_ref();
+        p.dependencies.iter().any(|d| !d.get_ref().contains(' '))
+            || p.dep_ranges.iter().any(|r| !quoted(r).contains(' '))
     });
     Ok(if !has_metadata && (inline_checksum || short_dep) {
         2

@@ -14,9 +14,22 @@ use toml::Spanned;
 /// `"text"` with no escapes and no control characters (which TOML refuses
 /// in a basic string, tab aside), and the byte range of `text`.
 fn string_at(line: &str, offset: usize) -> Option<(String, std::ops::Range<usize>)> {
+    str_at(line, offset).map(|(s, r)| (s.to_string(), r))
+}
+
+/// As [`string_at`], borrowing the text.
+fn str_at(line: &str, offset: usize) -> Option<(&str, std::ops::Range<usize>)> {
     let inner = line.strip_prefix('"')?.strip_suffix('"')?;
-    // One pass over the bytes; only non-ASCII text (rare in a lockfile)
-    // pays for the character check of C1 controls.
+    // A branch-free pass (it vectorises) clears the common case: printable
+    // ASCII, no quote or backslash. Anything else takes the exact loop.
+    let plain = inner.bytes().fold(true, |ok, b| {
+        ok & (b >= 0x20) & (b < 0x7f) & (b != b'"') & (b != b'\\')
+    });
+    if plain {
+        return Some((inner, offset..offset + line.len()));
+    }
+    // Only non-ASCII text (rare in a lockfile) pays for the character
+    // check of C1 controls.
     let mut ascii = true;
     for b in inner.bytes() {
         match b {
@@ -30,7 +43,7 @@ fn string_at(line: &str, offset: usize) -> Option<(String, std::ops::Range<usize
     if !ascii && inner.chars().any(char::is_control) {
         return None;
     }
-    Some((inner.to_string(), offset..offset + line.len()))
+    Some((inner, offset..offset + line.len()))
 }
 
 /// `key = value` split at the first ` = `, without a substring searcher.
@@ -44,6 +57,32 @@ fn split_key(line: &str) -> Option<(&str, &str)> {
         from = i + 1;
     }
     None
+}
+
+/// Lines with their line feed, as `split_inclusive('\n')` gives them,
+/// found with memchr.
+struct Lines<'t> {
+    rest: &'t str,
+}
+
+impl<'t> Iterator for Lines<'t> {
+    type Item = &'t str;
+    fn next(&mut self) -> Option<&'t str> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', self.rest.as_bytes()).map_or(self.rest.len(), |i| i + 1);
+        let (line, rest) = self.rest.split_at(end);
+        self.rest = rest;
+        Some(line)
+    }
+}
+
+/// A line without its `\n` or `\r\n` (a lone `\r` never gets here: see
+/// [`has_refused_control`]).
+fn trim_eol(line: &str) -> &str {
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    line.strip_suffix('\r').unwrap_or(line)
 }
 
 /// Parses the canonical layout, or gives up with `None`.
@@ -107,11 +146,11 @@ fn parse_inner(text: &str) -> Option<RawLock> {
     let mut current: Option<Current> = None;
     let mut in_metadata = false;
     let mut offset = 0;
-    let mut lines = text.split_inclusive('\n');
+    let mut lines = Lines { rest: text };
     while let Some(raw_line) = lines.next() {
         let line_start = offset;
         offset += raw_line.len();
-        let line = raw_line.trim_end_matches(['\n', '\r']);
+        let line = trim_eol(raw_line);
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
@@ -194,13 +233,13 @@ fn package_key<'t>(
                 let dep_line = lines.next()?;
                 let dep_start = *offset;
                 *offset += dep_line.len();
-                let d = dep_line.trim_end_matches(['\n', '\r']);
+                let d = trim_eol(dep_line);
                 if d == "]" {
                     break;
                 }
                 let item = d.strip_prefix(' ')?.strip_suffix(',')?;
-                let (dep, span) = string_at(item, dep_start + 1)?;
-                pkg.dependencies.push(Spanned::new(span, dep));
+                let (_, span) = str_at(item, dep_start + 1)?;
+                pkg.dep_ranges.push(span);
             }
         }
         _ => return None,

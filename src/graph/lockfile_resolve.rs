@@ -1,17 +1,16 @@
 //! Resolving each Cargo.lock dependency string (`name`, `name version`
 //! or `name version (source)`) to the one `[[package]]` entry it names.
 
-use super::lockfile::LockPackage;
+use super::lockfile::{DepList, LockPackage};
 use crate::error::{Error, Result};
 use crate::location::SourceText;
 use rustc_hash::FxHashMap;
-use toml::Spanned;
 
 /// Rejects duplicate entries, then resolves every package's dependencies.
 pub(super) fn resolve_all(
     src: &SourceText,
     packages: &mut [LockPackage],
-    dep_lists: &[Vec<Spanned<String>>],
+    dep_lists: &[DepList],
 ) -> Result<()> {
     let mut by_name: FxHashMap<&str, Vec<usize>> =
         FxHashMap::with_capacity_and_hasher(packages.len(), Default::default());
@@ -34,10 +33,19 @@ pub(super) fn resolve_all(
     }
     let mut resolved = Vec::with_capacity(packages.len());
     for deps in dep_lists {
-        let mut list = Vec::with_capacity(deps.len());
-        for dep in deps {
-            list.push(resolve_dep(src, dep, packages, &by_name)?);
-        }
+        let list = match deps {
+            DepList::Owned(v) => v
+                .iter()
+                .map(|d| resolve_dep(src, d.span().start, d.get_ref(), packages, &by_name))
+                .collect::<Result<Vec<_>>>()?,
+            DepList::InText(v) => v
+                .iter()
+                .map(|r| {
+                    let text = src.text.get(r.start + 1..r.end - 1).unwrap_or_default();
+                    resolve_dep(src, r.start, text, packages, &by_name)
+                })
+                .collect::<Result<Vec<_>>>()?,
+        };
         resolved.push(list);
     }
     for (p, deps) in packages.iter_mut().zip(resolved) {
@@ -49,11 +57,11 @@ pub(super) fn resolve_all(
 /// Resolves `name`, `name version` or `name version (source)`.
 fn resolve_dep(
     src: &SourceText,
-    dep: &Spanned<String>,
+    at: usize,
+    text: &str,
     packages: &[LockPackage],
     by_name: &FxHashMap<&str, Vec<usize>>,
 ) -> Result<usize> {
-    let text = dep.get_ref().as_str();
     let mut parts = text.splitn(3, ' ');
     let name = parts.next().unwrap_or_default();
     let version = parts.next();
@@ -89,13 +97,13 @@ fn resolve_dep(
         1 => Ok(one),
         0 => Err(Error::at(
             src,
-            src.line_col(dep.span().start),
+            src.line_col(at),
             "dependencies",
             format!("dependency `{text}` matches no [[package]] entry"),
         )),
         _ => Err(Error::at(
             src,
-            src.line_col(dep.span().start),
+            src.line_col(at),
             "dependencies",
             format!("dependency `{text}` is ambiguous: several [[package]] entries match"),
         )),

@@ -40,10 +40,16 @@ fn fast_reader_matches_toml_parser() {
             .iter()
             .map(|p| {
                 let q = p.get_ref();
+                // The fast reader keeps dependency strings as ranges.
                 let deps: Vec<_> = q
                     .dependencies
                     .iter()
                     .map(|d| (d.get_ref().clone(), d.span()))
+                    .chain(
+                        q.dep_ranges
+                            .iter()
+                            .map(|r| (text[r.start + 1..r.end - 1].to_string(), r.clone())),
+                    )
                     .collect();
                 (
                     p.span(),

@@ -180,26 +180,27 @@ impl Graph {
 
     /// Shortest path member → … → `to`, not passing through `avoid`.
     fn shortest_from_member(&self, to: NodeIndex, avoid: NodeIndex) -> Option<Vec<NodeIndex>> {
-        // Predecessors by node index (a flat array, not a map: this runs
-        // for every reported version of every finding).
-        const NONE: u32 = u32::MAX;
-        let mut prev = vec![NONE; self.graph.node_count()];
+        // Predecessors in a small hash map: the search usually stops after
+        // a few nodes, and it runs for every reported version.
+        let mut prev: rustc_hash::FxHashMap<NodeIndex, NodeIndex> = Default::default();
         let mut queue = VecDeque::from([to]);
-        prev[to.index()] = to.index() as u32;
+        prev.insert(to, to);
         while let Some(cur) = queue.pop_front() {
             if self.graph[cur].is_member {
                 let mut path = vec![cur];
                 let mut at = cur;
                 while at != to {
-                    at = NodeIndex::new(prev[at.index()] as usize);
+                    at = prev[&at];
                     path.push(at);
                 }
                 return Some(path);
             }
             for &next in self.dependents(cur) {
-                if next != avoid && prev[next.index()] == NONE {
-                    prev[next.index()] = cur.index() as u32;
-                    queue.push_back(next);
+                if next != avoid {
+                    prev.entry(next).or_insert_with(|| {
+                        queue.push_back(next);
+                        cur
+                    });
                 }
             }
         }
@@ -208,22 +209,15 @@ impl Graph {
 
     /// `a 1.0.0 -> b 2.0.0 -> c 0.1.0` for a path.
     pub fn path_string(&self, path: &[NodeIndex]) -> String {
-        use std::fmt::Write;
         let mut out = String::with_capacity(path.len() * 24);
         for (n, &i) in path.iter().enumerate() {
             let p = &self.graph[i];
-            let v = &p.version;
-            let sep = if n == 0 { "" } else { " -> " };
-            // Fields directly: `Version`'s Display pads, which costs here.
-            let _ = write!(out, "{sep}{} {}.{}.{}", p.name, v.major, v.minor, v.patch);
-            if !v.pre.is_empty() {
-                out.push('-');
-                out.push_str(v.pre.as_str());
+            if n > 0 {
+                out.push_str(" -> ");
             }
-            if !v.build.is_empty() {
-                out.push('+');
-                out.push_str(v.build.as_str());
-            }
+            out.push_str(&p.name);
+            out.push(' ');
+            push_version(&mut out, &p.version);
         }
         out
     }
@@ -266,4 +260,44 @@ pub fn compat_class(v: &semver::Version) -> (u64, u64, u64) {
         (0, m) => (0, m, 0),
         (m, _) => (m, 0, 0),
     }
+}
+
+/// Appends `version` as its Display would, from its fields: Display pads
+/// (for width and alignment), which costs in per-package paths.
+pub fn push_version(out: &mut String, v: &semver::Version) {
+    push_u64(out, v.major);
+    out.push('.');
+    push_u64(out, v.minor);
+    out.push('.');
+    push_u64(out, v.patch);
+    if !v.pre.is_empty() {
+        out.push('-');
+        out.push_str(v.pre.as_str());
+    }
+    if !v.build.is_empty() {
+        out.push('+');
+        out.push_str(v.build.as_str());
+    }
+}
+
+/// `version` as a string (see [`push_version`]).
+pub fn version_string(v: &semver::Version) -> String {
+    let mut s = String::with_capacity(16);
+    push_version(&mut s, v);
+    s
+}
+
+/// Appends the decimal digits of `n` (without the formatting machinery).
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
