@@ -23,7 +23,7 @@ fn str_at(line: &str, offset: usize) -> Option<(&str, std::ops::Range<usize>)> {
     // A branch-free pass (it vectorises) clears the common case: printable
     // ASCII, no quote or backslash. Anything else takes the exact loop.
     let plain = inner.bytes().fold(true, |ok, b| {
-        ok & (b >= 0x20) & (b < 0x7f) & (b != b'"') & (b != b'\\')
+        ok & (0x20..0x7f).contains(&b) & (b != b'"') & (b != b'\\')
     });
     if plain {
         return Some((inner, offset..offset + line.len()));
