@@ -16,7 +16,8 @@ the machine's speed hits every tool alike):
     cargo install --locked cargo-deny      # 0.20.x (optional)
     python3 benches/compare.py [--runs N]
 
-Each figure is the median wall time of N runs (peak RSS beside it); the
+Each figure is the median wall time of N runs (peak RSS of one run, or of
+the first file for "all lockfiles", beside it); the
 first run of each tool is dropped as a warm-up (it builds depgate's
 pre-parsed index; cargo-audit and cargo-deny keep no such cache). The DB
 is a fresh copy of ../shared/advisory-db (git-initialised under
@@ -59,9 +60,20 @@ def which(name):
     return shutil.which(name) or shutil.which(os.path.expanduser(f"~/.cargo/bin/{name}"))
 
 
+def peak_rss(cmd, cwd, env):
+    """Peak RSS (MB) of one run under /usr/bin/time (wait4 after
+    posix_spawn would report the harness's own size); None without it."""
+    if not os.path.exists("/usr/bin/time"):
+        return None
+    p = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, cwd=cwd, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    last = p.stderr.strip().splitlines()[-1:] or ["0"]
+    return int(last[0]) / 1024 if last[0].isdigit() else None
+
+
 def spawn(cmd, cwd, env):
-    """Wall seconds and peak RSS (MB) of one run; exit codes 0-1 (and
-    cargo-deny's finding codes) are results, anything else a failure."""
+    """Wall seconds of one run; exit codes 0-1 (and cargo-deny's finding
+    codes) are results, anything else a failure."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     acts = [(os.POSIX_SPAWN_DUP2, devnull, 1), (os.POSIX_SPAWN_DUP2, devnull, 2)]
     old = os.getcwd()
@@ -69,7 +81,7 @@ def spawn(cmd, cwd, env):
     try:
         t = time.perf_counter()
         pid = os.posix_spawn(cmd[0], cmd, env, file_actions=acts)
-        _, status, usage = os.wait4(pid, 0)
+        _, status = os.waitpid(pid, 0)
         wall = time.perf_counter() - t
     finally:
         os.chdir(old)
@@ -77,7 +89,7 @@ def spawn(cmd, cwd, env):
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1) and not (cmd[0].endswith("cargo-deny") and 0 < code < 32):
         sys.exit(f"failed ({code}): {' '.join(cmd)}")
-    return wall, usage.ru_maxrss / 1024
+    return wall
 
 
 def job(name, tools, runs, cwd, env):
@@ -86,20 +98,18 @@ def job(name, tools, runs, cwd, env):
     samples = {label: [] for label, _ in tools}
     for r in range(runs + 1):
         for label, cmds in tools:
-            wall, rss = 0.0, 0.0
-            for c in cmds:
-                w, m = spawn(c, cwd, env)
-                wall, rss = wall + w, max(rss, m)
+            wall = sum(spawn(c, cwd, env) for c in cmds)
             if r:
-                samples[label].append((wall, rss))
+                samples[label].append(wall)
     base = None
     print(f"{name}")
-    for label, _ in tools:
-        wall = statistics.median(w for w, _ in samples[label]) * 1000
-        rss = max(m for _, m in samples[label])
+    for label, cmds in tools:
+        wall = statistics.median(samples[label]) * 1000
+        rss = [peak_rss(c, cwd, env) for c in cmds[:1]][0]
+        rss = f"{rss:6.0f} MB" if rss is not None else "     ? MB"
         base = base or wall
         ratio = "" if wall == base else f"   {wall / base:5.1f}x depgate's time"
-        print(f"  {label:26} {wall:9.2f} ms  {rss:6.0f} MB{ratio}")
+        print(f"  {label:26} {wall:9.2f} ms  {rss}{ratio}")
 
 
 def main():
