@@ -83,6 +83,7 @@ fn main() {
             index: None,
             overridden: &overridden,
             workspace: graph.workspace_key(),
+            waiver_rules: None,
         };
         let mut out = Vec::new();
         p.configs.run_family(licenses::FAMILY.name, &ctx, &mut out);

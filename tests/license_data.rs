@@ -392,6 +392,27 @@ fn presets_license_keys_in_lockfile_mode() {
     );
     assert_eq!(v["summary"]["allowed"]["license-unknown"], 4);
     assert_eq!(out.code, 0, "{}", out.stdout);
+    // Counted ones are tallied only when no waiver could match them: a
+    // waiver naming the rule, or naming no rule, still finds its package.
+    let unused = |v: &serde_json::Value| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "waiver-unused")
+            .count()
+    };
+    let base = "extends = [\"preset:default\"]\n[sources]\ngit = \"allow\"\n[[waivers]]\n";
+    for (waiver, expect_unused) in [
+        ("rule = \"license-unknown\"\ncrate = \"missing\"\n", 0),
+        ("crate = \"missing\"\n", 0),
+        ("id = \"RUSTSEC-2099-0001\"\n", 1),
+    ] {
+        let policy = format!("{base}{waiver}reason = \"r\"\nexpires = 2099-01-01\n");
+        let (_, v) = check_lockfile(dir.path(), &policy, &[]);
+        assert_eq!(v["summary"]["allowed"]["license-unknown"], 4, "{waiver}");
+        assert_eq!(unused(&v), expect_unused, "{waiver}");
+    }
     // ... unless a level is set for the rule: then they are reported in full.
     let (_, v) = check_lockfile(
         dir.path(),

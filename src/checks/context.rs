@@ -24,6 +24,9 @@ pub struct ScanContext<'a> {
     pub overridden: &'a BTreeSet<&'a str>,
     /// `graph.workspace_key()`, computed once.
     pub workspace: String,
+    /// The rules that some waiver names; `None` when a waiver names no
+    /// rule (then any finding may be waived).
+    pub waiver_rules: Option<&'a BTreeSet<&'a str>>,
 }
 
 /// How many inverse paths a finding carries.
@@ -93,6 +96,7 @@ impl ScanContext<'_> {
             facts: Facts::default(),
             waived: None,
             diff: None,
+            tally: 1,
         }
     }
 
@@ -122,6 +126,13 @@ impl ScanContext<'_> {
     /// decide stage will only count it (and match waivers against it).
     pub fn may_raise(&self, rule: &Rule) -> bool {
         self.overridden.contains(rule.id)
+    }
+
+    /// Whether an `allow` finding of `rule` can only be counted: no level
+    /// raises it and no waiver could match it. Then a family may add it
+    /// to one [`Finding::tallied`] instead of emitting it.
+    pub fn tally_only(&self, rule: &Rule) -> bool {
+        !self.may_raise(rule) && self.waiver_rules.is_some_and(|w| !w.contains(rule.id))
     }
 
     /// A finding at `allow` with only what counting and waiver matching

@@ -114,7 +114,7 @@ pub fn decide(mut findings: Vec<Finding>, input: &DecideInput<'_>) -> Outcome {
         }
         match f.level {
             Level::Allow => {
-                *counts.allowed.entry(f.rule.id.to_string()).or_default() += 1;
+                *counts.allowed.entry(f.rule.id.to_string()).or_default() += f.tally as usize;
                 continue;
             }
             Level::Deny => counts.deny += 1,

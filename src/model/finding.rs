@@ -157,6 +157,10 @@ pub struct Finding {
     pub waived: Option<WaiverId>,
     #[serde(skip)]
     pub diff: Option<Diff>,
+    /// How many findings this one stands for: 1, or more for a tally of
+    /// `allow` findings that no waiver can match (see [`Finding::tallied`]).
+    #[serde(skip)]
+    pub tally: u32,
 }
 
 /// Hash of (rule id, workspace path, crate name, subject key). Excludes the
@@ -204,6 +208,15 @@ impl Finding {
         Finding::with_fingerprint(rule, subject, String::new(), Vec::new(), String::new())
     }
 
+    /// `n` findings of `rule` at `allow` that only count: no waiver names
+    /// the rule and no level raises it, so one record carries them all.
+    pub fn tallied(rule: &'static Rule, n: u32) -> Finding {
+        let mut f = Finding::counted(rule, "");
+        f.level = Level::Allow;
+        f.tally = n;
+        f
+    }
+
     fn with_fingerprint(
         rule: &'static Rule,
         subject: &str,
@@ -228,6 +241,7 @@ impl Finding {
             facts: Facts::default(),
             waived: None,
             diff: None,
+            tally: 1,
         }
     }
 

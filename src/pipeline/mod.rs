@@ -158,6 +158,9 @@ fn evaluate(
 ) -> Outcome {
     let loaded = inputs.loaded;
     let overridden = loaded.decide.overridden(inputs.cli);
+    let waivers = &loaded.decide.waivers;
+    let waiver_rules: Option<std::collections::BTreeSet<&str>> =
+        waivers.iter().map(|w| w.rule.as_deref()).collect();
     let graph = unit.graph;
     let ctx = ScanContext {
         graph,
@@ -166,6 +169,7 @@ fn evaluate(
         index: unit.index,
         overridden: &overridden,
         workspace: unit.workspace.clone(),
+        waiver_rules: waiver_rules.as_ref(),
     };
     let mut findings = run_all(&ctx, &loaded.configs);
     findings.extend(extra);

@@ -7,6 +7,7 @@ pub mod config;
 pub mod eval;
 pub mod inventory;
 pub mod resolve;
+mod unused;
 
 use super::{Check, Family, Needs, ScanContext};
 use crate::graph::Mode;
@@ -17,6 +18,7 @@ use config::LicensePolicy;
 use petgraph::graph::NodeIndex;
 use resolve::{Origin, Parsed, Resolved};
 use serde_json::json;
+use unused::{Match, Seen, unused};
 
 crate::rule!(
     REJECTED,
@@ -141,6 +143,8 @@ struct Pass {
     cache: resolve::ParseCache,
     memo: eval::Memo,
     seen: Seen,
+    /// `license-unknown` findings at `allow` that only count.
+    tallied: u32,
 }
 
 fn check(ctx: &ScanContext<'_>, p: &LicensePolicy, out: &mut Vec<Finding>) {
@@ -154,6 +158,7 @@ fn check(ctx: &ScanContext<'_>, p: &LicensePolicy, out: &mut Vec<Finding>) {
             exceptions: vec![false; p.exceptions.len()],
             missing_data: false,
         },
+        tallied: 0,
     };
     for (ix, pkg) in g.packages() {
         if skipped(p, g, pkg).is_some() {
@@ -181,6 +186,9 @@ fn check(ctx: &ScanContext<'_>, p: &LicensePolicy, out: &mut Vec<Finding>) {
         }
         judge(ctx, p, ix, &r, &mut pass, out);
     }
+    if pass.tallied > 0 {
+        out.push(Finding::tallied(&UNKNOWN, pass.tallied));
+    }
     unused(ctx, p, &pass.used, &pass.seen, out);
 }
 
@@ -207,6 +215,10 @@ fn judge(
             } else {
                 p.unknown
             };
+            if level == Level::Allow && ctx.tally_only(&UNKNOWN) {
+                pass.tallied += 1;
+                return;
+            }
             if level == Level::Allow && !ctx.may_raise(&UNKNOWN) {
                 out.push(ctx.counted_finding(&UNKNOWN, ix, "license"));
                 return;
@@ -319,78 +331,4 @@ fn stale_finding(
             .into(),
     );
     f
-}
-
-/// How far a clarification got.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Match {
-    /// It named no package of the graph.
-    None,
-    /// It named a package, but an earlier entry for it took precedence.
-    Shadowed,
-    /// It applied, or was stale.
-    Used,
-}
-
-/// What the unused-entry findings need to know about the whole graph.
-struct Seen {
-    clarify: Vec<Match>,
-    /// Exceptions whose crate and versions named a judged package.
-    exceptions: Vec<bool>,
-    /// Some judged package had no license data (lockfile mode): then an
-    /// allow entry or exception may only look unused.
-    missing_data: bool,
-}
-
-/// `license-allow-unused` for allow entries, exceptions and clarifications
-/// that matched nothing, at their line in the policy. Allow entries and
-/// exceptions are not judged when some package had no license data.
-fn unused(
-    ctx: &ScanContext<'_>,
-    p: &LicensePolicy,
-    used: &eval::Used,
-    seen: &Seen,
-    out: &mut Vec<Finding>,
-) {
-    let mut push =
-        |origin: &crate::policy::tree::Origin, subject: String, what: String, why: &str| {
-            let mut f = ctx.policy_finding(
-                &ALLOW_UNUSED,
-                origin.location("unused entry"),
-                &subject,
-                format!("{what} {why}"),
-            );
-            f.fix = Some(format!("remove {what} from the policy"));
-            out.push(f);
-        };
-    if !seen.missing_data {
-        for (i, a) in p.allow.iter().flatten().enumerate() {
-            if !used.allow.contains(&i) {
-                let what = format!("`{}` in licenses.allow", a.text);
-                push(&a.origin, a.text.clone(), what, "matched no package");
-            }
-        }
-        for (i, e) in p.exceptions.iter().enumerate() {
-            if !used.exceptions.contains(&i) {
-                let why = if seen.exceptions[i] {
-                    "was not needed: the allow-list already covers what it allows"
-                } else {
-                    "matched no package"
-                };
-                let what = format!("the license exception for `{}`", e.krate);
-                push(&e.origin, format!("exception:{}", e.krate), what, why);
-            }
-        }
-    }
-    for (c, m) in p.clarify.iter().zip(&seen.clarify) {
-        let why = match m {
-            Match::Used => continue,
-            Match::None => "matched no package",
-            Match::Shadowed => {
-                "never applied: an earlier clarification for the same crate took precedence"
-            }
-        };
-        let what = format!("the clarification for `{}`", c.krate);
-        push(&c.origin, format!("clarify:{}", c.krate), what, why);
-    }
 }
