@@ -79,16 +79,58 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
     }
 }
 
+/// The database directory, for stats relative to it: on Unix one open
+/// directory and `fstatat` (no walk from `/` for each of a thousand paths,
+/// about a third cheaper here); elsewhere, joined paths.
+struct Root<'a> {
+    dir: &'a Path,
+    #[cfg(unix)]
+    fd: Option<std::os::fd::OwnedFd>,
+}
+
+impl<'a> Root<'a> {
+    fn open(dir: &'a Path) -> Root<'a> {
+        #[cfg(unix)]
+        {
+            use rustix::fs::{Mode, OFlags};
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            let fd = rustix::fs::open(dir, flags, Mode::empty()).ok();
+            Root { dir, fd }
+        }
+        #[cfg(not(unix))]
+        Root { dir }
+    }
+
+    /// The stamp of `rel` (`""` is the directory itself), following links.
+    fn stamp(&self, rel: &str) -> Option<Stamp> {
+        #[cfg(unix)]
+        if let Some(fd) = &self.fd {
+            let rel = if rel.is_empty() { "." } else { rel };
+            let st = rustix::fs::statat(fd, rel, rustix::fs::AtFlags::empty()).ok()?;
+            let n = |v: i64| u32::try_from(v).unwrap_or(0);
+            #[allow(clippy::useless_conversion, clippy::unnecessary_cast)]
+            return Some(Stamp {
+                len: u64::try_from(st.st_size).unwrap_or(0),
+                mtime: (st.st_mtime as i64, n(st.st_mtime_nsec as i64)),
+                ctime: (st.st_ctime as i64, n(st.st_ctime_nsec as i64)),
+                ino: u64::try_from(st.st_ino).unwrap_or(0),
+            });
+        }
+        stamp(&self.dir.join(rel))
+    }
+}
+
 /// Whether every stamp that matters within `scope` still holds.
 pub fn fresh(dir: &Path, stamps: &[(&str, Stamp, bool)], scope: Scope<'_>) -> bool {
     let wanted: Vec<&(&str, Stamp, bool)> = stamps
         .iter()
         .filter(|(rel, _, is_file)| !is_file || crate_of(rel).is_none_or(|c| in_scope(scope, c)))
         .collect();
+    let root = Root::open(dir);
     wanted
         .par_iter()
         .with_min_len(128)
-        .all(|(rel, old, _)| stamp(&dir.join(rel)).as_ref() == Some(old))
+        .all(|(rel, old, _)| root.stamp(rel).as_ref() == Some(old))
 }
 
 /// Stamps of the database directory, sorted by relative path (`/`
@@ -119,11 +161,12 @@ pub fn walk(dir: &Path) -> Result<Vec<Stamped>> {
         })
         .collect::<Result<_>>()?;
     tops.extend(found.into_iter().flatten());
+    let root = Root::open(dir);
     let mut stamped: Vec<Stamped> = tops
         .into_par_iter()
         .map(|(rel, is_file)| {
             let path = dir.join(&rel);
-            let st = stamp(&path).ok_or_else(|| {
+            let st = root.stamp(&rel).ok_or_else(|| {
                 Error::read(&path, std::io::Error::other("vanished while reading"))
             })?;
             Ok((rel, st, is_file))
