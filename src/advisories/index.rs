@@ -156,7 +156,10 @@ impl Index {
         if u64::try_from(body.len()).ok() != Some(len) {
             return Err(bad("truncated or extended body"));
         }
-        if checksum(body) != sum {
+        // A file is checksummed; the snapshot compiled into the binary is as
+        // trusted as the code (a unit test checks its sum), and every read
+        // below is bounds-checked either way.
+        if matches!(bytes, Bytes::Owned(_)) && checksum(body) != sum {
             return Err(bad("checksum mismatch"));
         }
         let head_len = u32_at(body, 0).ok_or_else(|| bad("no head"))? as usize;

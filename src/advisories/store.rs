@@ -92,3 +92,14 @@ pub fn write_snapshot(dir: &Path, out: &Path) -> Result<usize> {
     crate::atomic::write(out, &bytes)?;
     Ok(db.info.advisories)
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_embedded_snapshot_has_a_valid_checksum() {
+        let bytes = super::SNAPSHOT.to_vec();
+        let owned = super::Bytes::Owned(bytes);
+        let opened = super::Index::open(owned, "snapshot".into(), |_| Ok(()));
+        assert!(opened.is_ok(), "{:?}", opened.err());
+    }
+}
