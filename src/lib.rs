@@ -24,5 +24,6 @@ pub mod pipeline;
 pub mod policy;
 pub mod registry;
 pub mod report;
+pub mod sbom;
 
 pub use error::{Error, Result};

@@ -44,6 +44,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("pipeline",   &["registry", "checks", "decide", "advisories", "graph", "policy", "model",
                      "error", "date", "location"]),
     ("report",     &["model", "date", "location"]),
+    ("sbom",       &["graph", "model", "input"]),
     ("fleet",      &["pipeline", "report", "registry", "checks", "decide", "advisories", "graph",
                      "policy", "model", "error", "date", "location", "atomic", "input"]),
     ("cli",        &["*"]),

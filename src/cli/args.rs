@@ -60,6 +60,8 @@ pub enum Command {
     Db(DbCommand),
     /// License inventory by license and by crate, for compliance packs.
     Licenses(Box<LicensesArgs>),
+    /// Write a CycloneDX SBOM of the graph (JSON, spec 1.6 or 1.5).
+    Sbom(Box<SbomArgs>),
     /// Audit many repositories at once: scan, merge shard reports, query.
     #[command(subcommand)]
     Fleet(super::fleet_args::FleetCommand),
@@ -210,6 +212,24 @@ impl LevelArgs {
     pub fn fail_on(&self) -> Option<crate::model::Level> {
         self.fail_on.as_deref().and_then(crate::model::Level::parse)
     }
+}
+
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    #[command(flatten)]
+    pub ws: WorkspaceArgs,
+    /// CycloneDX specification version.
+    #[arg(long, default_value = "1.6", value_parser = ["1.6", "1.5"])]
+    pub spec_version: String,
+    /// List dev-only packages too, with `scope: excluded`.
+    #[arg(long)]
+    pub include_dev: bool,
+    /// Date of the timestamp (YYYY-MM-DD); else SOURCE_DATE_EPOCH; else none.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,9 @@
 //! and `explain`. Each loads what it needs, asks the library for text and
 //! prints or writes it.
 
-use super::{DbCommand, LicensesArgs, PolicyCommand, license_note, parse_today, print_stdout};
+use super::{
+    DbCommand, LicensesArgs, PolicyCommand, SbomArgs, license_note, parse_today, print_stdout,
+};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::pipeline::Loaded;
@@ -27,6 +29,55 @@ pub fn licenses(args: &LicensesArgs) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `depgate sbom`: the graph as CycloneDX JSON.
+pub fn sbom(args: &SbomArgs) -> Result<()> {
+    let graph = crate::graph::load(&args.ws.input()?)?;
+    let timestamp = match (&args.today, std::env::var("SOURCE_DATE_EPOCH")) {
+        (Some(d), _) => Some(format!("{}T00:00:00Z", parse_today(Some(d))?)),
+        (None, Ok(epoch)) => Some(epoch_to_rfc3339(&epoch)?),
+        (None, Err(_)) => None,
+    };
+    let mut features = args.ws.features.clone();
+    if args.ws.all_features {
+        features.push("--all-features".into());
+    }
+    if args.ws.no_default_features {
+        features.push("--no-default-features".into());
+    }
+    let opts = crate::sbom::Options {
+        spec: crate::sbom::Spec::parse(&args.spec_version).unwrap_or_default(),
+        include_dev: args.include_dev,
+        timestamp,
+        features,
+        source_commit: args.ws.metadata_path.is_none(),
+    };
+    let text = crate::sbom::cyclonedx(&graph, &opts);
+    match &args.output {
+        Some(path) => crate::atomic::write(path, text.as_bytes()),
+        None => {
+            print_stdout(&text);
+            Ok(())
+        }
+    }
+}
+
+/// `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) as RFC 3339.
+fn epoch_to_rfc3339(epoch: &str) -> Result<String> {
+    let secs: i64 = epoch.trim().parse().map_err(|_| {
+        Error::Usage(format!(
+            "SOURCE_DATE_EPOCH={epoch}: not a number of seconds"
+        ))
+    })?;
+    let day = crate::date::Date::from_days(secs.div_euclid(86_400));
+    let s = secs.rem_euclid(86_400);
+    Ok(format!(
+        "{day}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    ))
 }
 
 /// The policy a `policy` subcommand names, else the discovered one, else

@@ -94,6 +94,7 @@ fn run(cli: &Cli, levels: Vec<CliLevel>) -> Result<Option<Verdict>> {
     match &cli.command {
         Command::Check(args) => check(cli, args, &levels).map(Some),
         Command::Licenses(args) => commands::licenses(args).map(|()| None),
+        Command::Sbom(args) => commands::sbom(args).map(|()| None),
         Command::Policy(cmd) => commands::policy(cmd).map(|()| None),
         Command::Db(cmd) => commands::db(cmd).map(|()| None),
         Command::Fleet(cmd) => fleet::run(cli, cmd, &levels),
