@@ -49,7 +49,7 @@ fn crate_of(rel: &str) -> Option<&str> {
 }
 
 /// The stamp of `path` (following links, as the advisory reader does).
-pub fn stamp(path: &Path) -> Option<Stamp> {
+fn stamp(path: &Path) -> Option<Stamp> {
     let m = std::fs::metadata(path).ok()?;
     #[cfg(unix)]
     {

@@ -8,11 +8,7 @@ pub fn render(report: &Assessment) -> String {
     // Sized up front (about 1.5 KB a finding): growing by doubling would
     // copy the report a dozen times. Capacity never written costs nothing.
     let mut buf = Vec::with_capacity(64 * 1024 + report.findings.len() * 2048);
-    let mut ser = serde_json::Serializer::with_formatter(
-        &mut buf,
-        serde_json::ser::PrettyFormatter::with_indent(b"  "),
-    );
-    if let Err(e) = serde::Serialize::serialize(report, &mut ser) {
+    if let Err(e) = serde_json::to_writer_pretty(&mut buf, report) {
         return format!("{{\"error\": \"{e}\"}}\n");
     }
     buf.push(b'\n');

@@ -22,6 +22,7 @@ use crate::model::Exposure;
 use petgraph::graph::NodeIndex;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
+use std::fmt::Write;
 
 /// What the SBOM holds beyond the graph.
 #[derive(Debug, Clone, Default)]
@@ -86,7 +87,7 @@ fn encode(s: &str, keep_path: bool) -> String {
         if keep {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out
@@ -141,9 +142,9 @@ fn select(g: &Graph, opts: &Options) -> Selection {
             components.push((ix, s));
         }
     }
-    let id = |ix: &NodeIndex| g.package(*ix).id.clone();
-    members.sort_by_key(id);
-    components.sort_by_key(|(ix, _)| id(ix));
+    let id = |ix: NodeIndex| g.package(ix).id.as_str();
+    members.sort_by(|a, b| id(*a).cmp(id(*b)));
+    components.sort_by(|a, b| id(a.0).cmp(id(b.0)));
     Selection {
         members,
         components,
