@@ -32,9 +32,37 @@ fn refuse(shown: &str, msg: String) -> Error {
     Error::input(shown, (1, 1), "", msg)
 }
 
+/// Largest binary read by `depgate artifact`, and largest release file
+/// hashed by `depgate verify` in one read.
+pub const MAX_BINARY: u64 = 1 << 30;
+
 /// Reads `path` (shown as `shown` in errors) as UTF-8 text of at most
 /// `limit` bytes.
 pub fn read_text(path: &Path, shown: &str, limit: u64, links: Links) -> Result<String> {
+    let bytes = read_bytes(path, shown, limit, links)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        refuse(
+            shown,
+            format!("cannot read: not UTF-8 text (an invalid byte at offset {at})"),
+        )
+    })
+}
+
+/// Reads `path` as bytes: a regular file of at most `limit` bytes.
+pub fn read_bytes(path: &Path, shown: &str, limit: u64, links: Links) -> Result<Vec<u8>> {
+    let file = open_regular(path, shown, limit, links)?;
+    let len = file.metadata().map_err(|e| Error::read(path, e))?.len();
+    let mut bytes = Vec::with_capacity(len.min(limit) as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::read(path, e))?;
+    check_size(shown, bytes.len() as u64, limit)?;
+    Ok(bytes)
+}
+
+/// Opens `path` if it is a regular file of at most `limit` bytes.
+pub fn open_regular(path: &Path, shown: &str, limit: u64, links: Links) -> Result<std::fs::File> {
     let meta = match links {
         Links::Follow => std::fs::metadata(path),
         Links::Refuse => std::fs::symlink_metadata(path),
@@ -62,18 +90,8 @@ pub fn read_text(path: &Path, shown: &str, limit: u64, links: Links) -> Result<S
     if !opened.is_file() {
         return Err(refuse(shown, "cannot read: not a regular file".into()));
     }
-    let mut bytes = Vec::with_capacity(opened.len().min(limit) as usize);
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::read(path, e))?;
-    check_size(shown, bytes.len() as u64, limit)?;
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        refuse(
-            shown,
-            format!("cannot read: not UTF-8 text (an invalid byte at offset {at})"),
-        )
-    })
+    check_size(shown, opened.len(), limit)?;
+    Ok(file)
 }
 
 fn check_size(shown: &str, len: u64, limit: u64) -> Result<()> {

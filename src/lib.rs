@@ -23,6 +23,7 @@ pub mod model;
 pub mod pipeline;
 pub mod policy;
 pub mod registry;
+pub mod release;
 pub mod report;
 pub mod sbom;
 

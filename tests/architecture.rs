@@ -45,6 +45,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
                      "error", "date", "location"]),
     ("report",     &["model", "date", "location"]),
     ("sbom",       &["graph", "model", "input"]),
+    ("release",    &["checks", "model", "error", "location", "input"]),
     ("fleet",      &["pipeline", "report", "registry", "checks", "decide", "advisories", "graph",
                      "policy", "model", "error", "date", "location", "atomic", "input"]),
     ("cli",        &["*"]),

@@ -57,15 +57,7 @@ impl ScanContext<'_> {
     ) -> Finding {
         let g = self.graph;
         let pkg = g.package(ix);
-        let mut locations = Vec::new();
-        if let (Some(lock), Some(line)) = (&g.lockfile, pkg.lock_line) {
-            locations.push(Location {
-                path: lock.display.clone(),
-                line,
-                column: 1,
-                label: format!("`{} {}` in Cargo.lock", pkg.name, pkg.version),
-            });
-        }
+        let mut locations = g.entry_locations(ix);
         for &member in g.dependents(ix) {
             if let Some(m) = g.manifests.get(&member) {
                 if let Some(dep) = m.find(&pkg.name) {

@@ -9,7 +9,6 @@
 
 use super::{Check, Family, ScanContext};
 use crate::graph::{Exposure, Graph, compat_class};
-use crate::location::Location;
 use crate::model::{Finding, Rule};
 use crate::policy::reader::Reader;
 use crate::policy::schema::{EXPOSURE, Field, Looser, Ty, Unset};
@@ -204,15 +203,7 @@ fn finding(ctx: &ScanContext<'_>, name: &str, versions: &[NodeIndex]) -> Option<
     f.paths.clear();
     f.paths_from = None;
     for &ix in versions {
-        let p = g.package(ix);
-        if let (Some(lock), Some(line)) = (&g.lockfile, p.lock_line) {
-            f.locations.push(Location {
-                path: lock.display.clone(),
-                line,
-                column: 1,
-                label: format!("`{name} {}` in Cargo.lock", p.version),
-            });
-        }
+        f.locations.extend(g.entry_locations(ix));
         for path in g.inverse_paths(ix, 2) {
             f.paths.push(g.path_string(&path));
         }

@@ -9,6 +9,7 @@
 //! whether a run needs the index cache) is derived from these.
 
 pub mod advisories;
+pub mod artifacts;
 pub mod bans;
 pub mod boundaries;
 pub mod duplicates;
@@ -132,6 +133,7 @@ pub const FAMILIES: &[Family] = &[
     boundaries::FAMILY,
     licenses::FAMILY,
     fleet::FAMILY,
+    artifacts::FAMILY,
 ];
 
 /// Every family's typed configuration, read once from a validated policy.

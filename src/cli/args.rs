@@ -62,6 +62,10 @@ pub enum Command {
     Licenses(Box<LicensesArgs>),
     /// Write a CycloneDX SBOM of the graph (JSON, spec 1.6 or 1.5).
     Sbom(Box<SbomArgs>),
+    /// Check binaries built with `cargo auditable` against the policy.
+    Artifact(Box<ArtifactArgs>),
+    /// Verify release files: digests, minisign signatures, provenance.
+    Verify(Box<VerifyArgs>),
     /// Audit many repositories at once: scan, merge shard reports, query.
     #[command(subcommand)]
     Fleet(super::fleet_args::FleetCommand),
@@ -149,6 +153,9 @@ pub struct WorkspaceArgs {
     /// Pre-generated `cargo metadata --format-version 1` JSON instead of running cargo.
     #[arg(long, value_name = "FILE")]
     pub metadata_path: Option<PathBuf>,
+    /// A CycloneDX 1.4-1.6 JSON SBOM as the graph (never runs cargo).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["lockfile_only", "metadata_path", "lockfile"])]
+    pub sbom: Option<PathBuf>,
     /// Policy file (default: discovered, else the built-in default).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
@@ -161,6 +168,20 @@ pub struct WorkspaceArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub ws: WorkspaceArgs,
+    #[command(flatten)]
+    pub gate: GateArgs,
+    /// Diff-only gating against a git revision: the findings at REV are computed in-process (git worktree).
+    #[arg(long, value_name = "REV", conflicts_with = "baseline")]
+    pub base_ref: Option<String>,
+    /// Diff-only gating: a previous depgate JSON report; only new findings fail (see `[diff]`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+/// What every gate (`check`, `artifact`, `verify`) takes: the database,
+/// the reports, the levels and the date.
+#[derive(Debug, Args)]
+pub struct GateArgs {
     /// Advisory database directory (default: the cache, else the embedded snapshot).
     #[arg(long, value_name = "DIR")]
     pub advisory_db: Option<PathBuf>,
@@ -175,18 +196,48 @@ pub struct CheckArgs {
     /// GitLab dependency-scanning schema version to declare (X.Y.Z; default 15.1.5).
     #[arg(long, value_name = "VERSION", value_parser = parse_schema_version)]
     pub gitlab_schema_version: Option<String>,
-    /// Diff-only gating against a git revision: the findings at REV are computed in-process (git worktree).
-    #[arg(long, value_name = "REV", conflicts_with = "baseline")]
-    pub base_ref: Option<String>,
-    /// Diff-only gating: a previous depgate JSON report; only new findings fail (see `[diff]`).
-    #[arg(long, value_name = "FILE")]
-    pub baseline: Option<PathBuf>,
     /// SARIF `automationDetails.id` category (default: depgate/<workspace path>).
     #[arg(long, value_name = "ID")]
     pub sarif_category: Option<String>,
     /// The date deadlines and expiries are counted against (YYYY-MM-DD).
     #[arg(long, env = "DEPGATE_TODAY", value_name = "DATE")]
     pub today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ArtifactArgs {
+    /// Binaries built with `cargo auditable` (ELF, Mach-O, PE or WebAssembly).
+    #[arg(required = true, value_name = "BINARY")]
+    pub binaries: Vec<PathBuf>,
+    /// Policy file (default: discovered from the current directory, else the built-in default).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Advisories that apply only to other targets are left out (repeatable).
+    #[arg(long, value_name = "TRIPLE")]
+    pub target: Vec<String>,
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Files to verify (default: every file the manifest lists).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// A `sha256sum` manifest; its directory is the release directory.
+    #[arg(long, value_name = "SHA256SUMS")]
+    pub manifest: Option<PathBuf>,
+    /// The trusted minisign public key: each file needs a valid FILE.minisig, or a signed manifest.
+    #[arg(long, value_name = "KEY")]
+    pub public_key: Option<PathBuf>,
+    /// SLSA provenance (in-toto statements, .intoto.jsonl): each file must be a subject.
+    #[arg(long, value_name = "FILE")]
+    pub provenance: Option<PathBuf>,
+    /// Policy file (default: discovered from the current directory, else the built-in default).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    #[command(flatten)]
+    pub gate: GateArgs,
 }
 
 /// `--fail-on` and `-D/-W/-A`, shared by `check` and `fleet scan`. The
@@ -250,6 +301,11 @@ pub struct LicensesArgs {
 impl WorkspaceArgs {
     /// Where the workspace is and how to load it.
     pub fn input(&self) -> Result<WorkspaceInput> {
+        if self.sbom.is_some() && self.license_data == LicenseDataOption::CargoCache {
+            return Err(Error::Usage(
+                "--sbom and --license-data cargo-cache exclude each other: the SBOM carries its own license data".into(),
+            ));
+        }
         if self.lockfile_only && self.metadata_path.is_some() {
             return Err(Error::Usage(
                 "--lockfile-only and --metadata-path exclude each other".into(),
@@ -275,6 +331,7 @@ impl WorkspaceArgs {
             },
             targets: self.target.clone(),
             license_data: self.license_data,
+            sbom: self.sbom.clone(),
         })
     }
 }

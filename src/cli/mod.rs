@@ -20,6 +20,7 @@ mod commands;
 mod errors;
 mod fleet;
 mod fleet_args;
+mod gate;
 mod progress;
 pub use args::*;
 pub use fleet_args::*;
@@ -66,7 +67,7 @@ pub fn exit_code(result: &Result<Option<Verdict>>) -> u8 {
 /// `-D/-W/-A` in command-line order, so the last flag for a rule wins.
 fn cli_levels(matches: &clap::ArgMatches) -> Vec<CliLevel> {
     let sub = match matches.subcommand() {
-        Some(("check", sub)) => sub,
+        Some(("check" | "artifact" | "verify", sub)) => sub,
         Some(("fleet", fleet)) => match fleet.subcommand() {
             Some(("scan", sub)) => sub,
             _ => return Vec::new(),
@@ -95,6 +96,8 @@ fn run(cli: &Cli, levels: Vec<CliLevel>) -> Result<Option<Verdict>> {
         Command::Check(args) => check(cli, args, &levels).map(Some),
         Command::Licenses(args) => commands::licenses(args).map(|()| None),
         Command::Sbom(args) => commands::sbom(args).map(|()| None),
+        Command::Artifact(args) => gate::artifact(cli, args, &levels).map(Some),
+        Command::Verify(args) => gate::verify(cli, args, &levels).map(Some),
         Command::Policy(cmd) => commands::policy(cmd).map(|()| None),
         Command::Db(cmd) => commands::db(cmd).map(|()| None),
         Command::Fleet(cmd) => fleet::run(cli, cmd, &levels),
@@ -114,16 +117,22 @@ fn parse_today(today: Option<&str>) -> Result<Date> {
     }
 }
 
-/// `depgate check`: load, run the pipeline, render, write.
-fn check(cli: &Cli, args: &CheckArgs, levels: &[CliLevel]) -> Result<Verdict> {
-    if let Some(bad) = levels
+/// `-D/-W/-A` must name rules.
+fn validate_levels(levels: &[CliLevel]) -> Result<()> {
+    match levels
         .iter()
         .find(|c| crate::registry::find_rule(&c.rule).is_none())
     {
-        return Err(crate::registry::unknown_rule(&bad.rule));
+        Some(bad) => Err(crate::registry::unknown_rule(&bad.rule)),
+        None => Ok(()),
     }
-    let today = parse_today(args.today.as_deref())?;
-    let outputs = parse_outputs(&args.output)?;
+}
+
+/// `depgate check`: load, run the pipeline, render, write.
+fn check(cli: &Cli, args: &CheckArgs, levels: &[CliLevel]) -> Result<Verdict> {
+    validate_levels(levels)?;
+    let today = parse_today(args.gate.today.as_deref())?;
+    let outputs = parse_outputs(&args.gate.output)?;
     let input = args.ws.input()?;
     let graph = crate::graph::load(&input)?;
     let loaded = Loaded::for_graph(args.ws.policy.as_deref(), &graph)?;
@@ -133,7 +142,7 @@ fn check(cli: &Cli, args: &CheckArgs, levels: &[CliLevel]) -> Result<Verdict> {
     let names: rustc_hash::FxHashSet<&str> =
         graph.packages().map(|(_, p)| p.name.as_str()).collect();
     let scope = args.base_ref.is_none().then_some(&names);
-    let db = crate::advisories::store::open(args.advisory_db.as_deref(), scope)?;
+    let db = crate::advisories::store::open(args.gate.advisory_db.as_deref(), scope)?;
     db.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     let baseline = args
         .baseline
@@ -149,38 +158,48 @@ fn check(cli: &Cli, args: &CheckArgs, levels: &[CliLevel]) -> Result<Verdict> {
         (None, Some(b)) => Against::Baseline(b),
         (None, None) => Against::Nothing,
     };
-    let fail_on = args.levels.fail_on();
     let inputs = Inputs {
         loaded: &loaded,
         db: Some(&db),
         today,
         cli: levels,
-        fail_on,
+        fail_on: args.gate.levels.fail_on(),
     };
     let assessment = crate::pipeline::run(&inputs, &graph, against)?;
-    assessment.notes.iter().for_each(|n| eprintln!("{n}"));
-    let opts = RenderOptions {
-        color: false,
-        verbose: cli.verbose > 0,
-        sarif_category: args.sarif_category.as_deref(),
-        gitlab_schema_version: args.gitlab_schema_version.as_deref(),
-    };
-    for (format, path) in &outputs {
-        crate::atomic::write(path, render(&assessment, *format, opts).as_bytes())?;
-    }
-    if !(cli.quiet && args.format == Format::Human) {
-        let color = use_color(cli.color);
-        print_stdout(&render(
-            &assessment,
-            args.format,
-            RenderOptions { color, ..opts },
-        ));
-    }
-    let verdict = assessment.verdict;
+    let verdict = emit(cli, &args.gate, &outputs, &assessment)?;
     // The process ends here: freeing thousands of packages and findings one
     // by one would only delay the exit code (a tenth of a large check).
     std::mem::forget((assessment, graph, db, loaded));
     Ok(verdict)
+}
+
+/// Prints the notes, writes the `--output` reports and the stdout report
+/// of a gate; its verdict decides the exit code.
+fn emit(
+    cli: &Cli,
+    gate: &GateArgs,
+    outputs: &[(Format, PathBuf)],
+    assessment: &crate::model::Assessment,
+) -> Result<Verdict> {
+    assessment.notes.iter().for_each(|n| eprintln!("{n}"));
+    let opts = RenderOptions {
+        color: false,
+        verbose: cli.verbose > 0,
+        sarif_category: gate.sarif_category.as_deref(),
+        gitlab_schema_version: gate.gitlab_schema_version.as_deref(),
+    };
+    for (format, path) in outputs {
+        crate::atomic::write(path, render(assessment, *format, opts).as_bytes())?;
+    }
+    if !(cli.quiet && gate.format == Format::Human) {
+        let color = use_color(cli.color);
+        print_stdout(&render(
+            assessment,
+            gate.format,
+            RenderOptions { color, ..opts },
+        ));
+    }
+    Ok(assessment.verdict)
 }
 
 /// What `-v` and the license-data source tell on stderr.

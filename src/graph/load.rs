@@ -23,6 +23,8 @@ pub struct WorkspaceInput {
     pub targets: Vec<String>,
     /// `--license-data`: where lockfile mode takes license fields from.
     pub license_data: LicenseDataOption,
+    /// `--sbom`: a CycloneDX JSON SBOM is the graph; nothing else is read.
+    pub sbom: Option<PathBuf>,
 }
 
 /// The directory holding `--manifest-path`, else the current directory.
@@ -54,6 +56,9 @@ fn read_text(path: &Path, base: &Path, limit: u64) -> Result<SourceText> {
 /// Loads the workspace graph as the input asks.
 pub fn load(input: &WorkspaceInput) -> Result<Graph> {
     let start = start_dir(input)?;
+    if let Some(path) = &input.sbom {
+        return sbom_mode(input, path, start);
+    }
     if input.lockfile_only {
         return lockfile_mode(input, start);
     }
@@ -82,6 +87,18 @@ fn lockfile_mode(input: &WorkspaceInput, start: PathBuf) -> Result<Graph> {
         let home = super::cargo_home().unwrap_or_default();
         graph.license_data = license_data::from_cargo_cache(&mut graph, &home);
     }
+    Ok(graph)
+}
+
+/// A CycloneDX SBOM: nothing is run and no other file is read.
+fn sbom_mode(input: &WorkspaceInput, path: &Path, start: PathBuf) -> Result<Graph> {
+    let base = find_repo_root(&start).unwrap_or_else(|| start.clone());
+    let src = read_text(path, &base, crate::input::MAX_JSON)?;
+    let mut graph = super::cyclonedx::load_graph(src, start)?;
+    if !input.targets.is_empty() {
+        graph.targets = input.targets.clone();
+    }
+    super::targets::Platforms::new(&graph.targets)?;
     Ok(graph)
 }
 

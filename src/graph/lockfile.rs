@@ -306,6 +306,8 @@ pub fn load_graph(src: SourceText, workspace_root: std::path::PathBuf) -> Result
         toolchain: None,
         license_data: super::license_data::LicenseData::for_mode(Mode::LockfileOnly),
         not_built: Vec::new(),
+        entries: Vec::new(),
+        unidentified: Vec::new(),
     })
 }
 

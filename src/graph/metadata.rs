@@ -331,6 +331,8 @@ pub fn load_graph(input: LoadInput<'_>) -> Result<Graph> {
         toolchain: None,
         license_data: super::license_data::LicenseData::for_mode(Mode::Metadata),
         not_built,
+        entries: Vec::new(),
+        unidentified: Vec::new(),
     };
     g.toolchain = super::toolchain::read(&g.workspace_root, g.display_base())?;
     super::exposure::compute(&mut g);

@@ -3,6 +3,8 @@
 //! [`lockfile`] (Cargo.lock alone, for untrusted repositories). Checks only
 //! ever see a [`Graph`], so every family works in both modes.
 
+pub mod auditable;
+pub mod cyclonedx;
 pub mod exposure;
 pub mod features;
 pub mod license_data;
@@ -12,6 +14,7 @@ pub mod lockfile_fast;
 mod lockfile_resolve;
 pub mod manifest;
 pub mod metadata;
+pub mod purl;
 pub mod source;
 pub mod targets;
 pub mod toolchain;
@@ -78,6 +81,29 @@ pub struct Package {
     pub rust_version: Option<semver::Version>,
 }
 
+impl Package {
+    /// A package with only its identity; every other field empty.
+    pub fn new(id: String, name: String, version: semver::Version, source: Source) -> Package {
+        Package {
+            id,
+            name,
+            version,
+            source,
+            checksum: None,
+            is_member: false,
+            exposure: Exposure::Unknown,
+            lock_line: None,
+            license: None,
+            license_file: None,
+            manifest_path: None,
+            publish_disabled: false,
+            declared: Vec::new(),
+            features: Vec::new(),
+            rust_version: None,
+        }
+    }
+}
+
 /// A dependency as written in a package's Cargo.toml (metadata mode).
 #[derive(Debug, Clone)]
 pub struct DeclaredDep {
@@ -115,9 +141,62 @@ pub struct Graph {
     /// Resolved packages cargo never builds (`name version`, sorted): left
     /// out of the graph (metadata mode).
     pub not_built: Vec<String>,
+    /// Where each package was read, by node index, when not from the
+    /// Cargo.lock: its JSON path in an SBOM, or the binaries that carry it.
+    pub entries: Vec<Vec<crate::location::Location>>,
+    /// SBOM components that name no Cargo package (`--sbom`).
+    pub unidentified: Vec<Unidentified>,
+}
+
+/// An SBOM component without a cargo purl or a version: reported, never
+/// silently skipped.
+#[derive(Debug, Clone)]
+pub struct Unidentified {
+    /// The component's name (or bom-ref), when it has one.
+    pub name: String,
+    pub why: String,
+    pub at: crate::location::Location,
 }
 
 impl Graph {
+    /// An empty graph of `mode` rooted at `workspace_root`, for loaders to fill.
+    pub fn empty(mode: Mode, workspace_root: PathBuf) -> Graph {
+        Graph {
+            mode,
+            graph: DiGraph::new(),
+            repo_root: find_repo_root(&workspace_root),
+            workspace_root,
+            lockfile: None,
+            lock_version: None,
+            targets: Vec::new(),
+            manifests: BTreeMap::new(),
+            dependents_index: std::sync::OnceLock::new(),
+            toolchain: None,
+            license_data: license_data::LicenseData::for_mode(mode),
+            not_built: Vec::new(),
+            entries: Vec::new(),
+            unidentified: Vec::new(),
+        }
+    }
+
+    /// Where package `ix` was read: its Cargo.lock entry, its SBOM
+    /// component, or the binaries whose audit data lists it.
+    pub fn entry_locations(&self, ix: NodeIndex) -> Vec<crate::location::Location> {
+        if let Some(at) = self.entries.get(ix.index()) {
+            return at.clone();
+        }
+        let pkg = &self.graph[ix];
+        match (&self.lockfile, pkg.lock_line) {
+            (Some(lock), Some(line)) => vec![crate::location::Location {
+                path: lock.display.clone(),
+                line,
+                column: 1,
+                label: format!("`{} {}` in Cargo.lock", pkg.name, pkg.version),
+            }],
+            _ => Vec::new(),
+        }
+    }
+
     pub fn packages(&self) -> impl Iterator<Item = (NodeIndex, &Package)> {
         self.graph.node_indices().map(move |i| (i, &self.graph[i]))
     }

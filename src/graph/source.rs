@@ -136,7 +136,7 @@ fn parse_git_query(query: Option<&str>) -> GitReference {
 }
 
 /// Lockfile v4 percent-encodes git references; decode `%XX` sequences.
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

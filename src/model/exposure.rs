@@ -35,6 +35,12 @@ impl Exposure {
 pub enum Mode {
     Metadata,
     LockfileOnly,
+    /// A CycloneDX SBOM (`check --sbom`).
+    Sbom,
+    /// The dependency lists cargo-auditable embeds in binaries (`artifact`).
+    Artifact,
+    /// Release files against a manifest, signatures and provenance (`verify`): no graph.
+    Release,
 }
 
 impl Mode {
@@ -42,7 +48,16 @@ impl Mode {
         match self {
             Mode::Metadata => "metadata",
             Mode::LockfileOnly => "lockfile-only",
+            Mode::Sbom => "sbom",
+            Mode::Artifact => "artifact",
+            Mode::Release => "release",
         }
+    }
+
+    /// Whether the graph source records license expressions (cargo
+    /// metadata, an SBOM); a Cargo.lock and audit data do not.
+    pub fn has_license_data(self) -> bool {
+        matches!(self, Mode::Metadata | Mode::Sbom)
     }
 }
 
@@ -64,7 +79,8 @@ impl LicenseData {
         LicenseData {
             source: match mode {
                 Mode::Metadata => "metadata",
-                Mode::LockfileOnly => "none",
+                Mode::Sbom => "sbom",
+                Mode::LockfileOnly | Mode::Artifact | Mode::Release => "none",
             },
             ..LicenseData::default()
         }

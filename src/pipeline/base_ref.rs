@@ -121,6 +121,7 @@ pub fn evaluate(
     base_input.cargo.manifest_path = Some(root.join("Cargo.toml"));
     base_input.lockfile = input.lockfile.as_deref().map(|l| rebase(l, repo, &wt.dir));
     base_input.metadata_path = None;
+    base_input.sbom = input.sbom.as_deref().map(|l| rebase(l, repo, &wt.dir));
     let base_graph = crate::graph::load(&base_input)?;
     if let Some(db) = inputs.db {
         db.prepare(base_graph.packages().map(|(_, p)| p.name.as_str()))?;

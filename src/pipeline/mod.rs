@@ -119,6 +119,42 @@ pub fn run_with(
     Ok(assemble(inputs, &unit, outcome, baseline.is_some(), notes))
 }
 
+/// Findings made outside the checks (`depgate verify`) through the same
+/// decide stage and into one assessment. Only waivers naming one of
+/// `rules` apply, so the policy's other waivers are not reported unused.
+pub fn decide_only(
+    inputs: &Inputs<'_>,
+    graph: &Graph,
+    findings: Vec<Finding>,
+    rules: &[&crate::model::Rule],
+    notes: Vec<String>,
+) -> Assessment {
+    let mut config = inputs.loaded.decide.clone();
+    config.waivers.retain(|w| {
+        w.rule
+            .as_deref()
+            .is_some_and(|r| rules.iter().any(|x| x.id == r))
+    });
+    let workspace = graph.workspace_key();
+    let input = DecideInput {
+        config: &config,
+        cli: inputs.cli,
+        fail_on: inputs.fail_on,
+        today: inputs.today,
+        workspace: &workspace,
+        baseline: None,
+    };
+    let outcome = decide::decide(findings, &input);
+    let unit = Unit {
+        graph,
+        index: None,
+        workspace,
+    };
+    let mut assessment = assemble(inputs, &unit, outcome, false, notes);
+    assessment.waivers = config.waivers;
+    assessment
+}
+
 /// The local index cache, when some family needs it.
 fn load_index(inputs: &Inputs<'_>, graph: &Graph, notes: &mut Vec<String>) -> Option<IndexCache> {
     if !inputs.loaded.configs.needs().index_cache {

@@ -118,6 +118,19 @@ pub struct Dependency {
 /// One package as a component (`scope` `None` for workspace members).
 pub fn component(p: &Package, scope: Option<&'static str>) -> Component {
     let mut properties = Vec::new();
+    // What a purl cannot say, for `check --sbom` to read back: the exact
+    // Cargo.lock source and how the package reaches the build.
+    match &p.source {
+        Source::CratesIo { .. } => {}
+        Source::Path => properties.push(property("source", "path")),
+        other => properties.push(property("source", other.raw().unwrap_or_default())),
+    }
+    if !matches!(p.exposure, crate::model::Exposure::Normal) && scope.is_some() {
+        properties.push(property("exposure", p.exposure.as_str()));
+    }
+    if p.publish_disabled {
+        properties.push(property("publish", "false"));
+    }
     if let Some(why) = super::no_hash(p) {
         properties.push(property("no-hash", why));
     }

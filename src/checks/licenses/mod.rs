@@ -10,7 +10,6 @@ pub mod resolve;
 mod unused;
 
 use super::{Check, Family, Needs, ScanContext};
-use crate::graph::Mode;
 use crate::model::{Finding, Level, Rule};
 use crate::policy::reader::Reader;
 use crate::policy::schema::{Field, Ty};
@@ -128,8 +127,8 @@ pub fn skipped(
 ) -> Option<&'static str> {
     if !pkg.is_member {
         None
-    } else if g.mode == Mode::LockfileOnly {
-        Some("workspace member: lockfile mode reads no member manifest")
+    } else if !g.mode.has_license_data() {
+        Some("workspace member: this mode reads no member manifest")
     } else if pkg.publish_disabled && !p.include_unpublished {
         Some("workspace member with publish = false")
     } else {
@@ -203,7 +202,7 @@ fn judge(
 ) {
     let pkg = ctx.graph.package(ix);
     // Lockfile mode without a manifest for this package: no license data.
-    let no_data = ctx.graph.mode == Mode::LockfileOnly && pkg.manifest_path.is_none();
+    let no_data = !ctx.graph.mode.has_license_data() && pkg.manifest_path.is_none();
     pass.seen.missing_data |= no_data && matches!(r.parsed, Parsed::Unknown(_));
     let text = r.text.as_deref().unwrap_or_default();
     match &r.parsed {

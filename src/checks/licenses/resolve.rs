@@ -140,6 +140,8 @@ fn unknown_reason(g: &Graph, pkg: &Package) -> String {
                 "`--license-data cargo-cache` reads crates.io packages only".into()
             }
         }
+        Mode::Artifact => "the audit data cargo-auditable embeds carries no license data".into(),
+        Mode::Sbom if pkg.license.is_none() => "the SBOM gives no license for this component".into(),
         _ if pkg.license_file.is_some() => "it has only a `license-file`".into(),
         _ => "it declares no license".into(),
     }
