@@ -32,7 +32,11 @@ function exampleFiles(dir) {
   const examples = exampleFiles(path.join(root, "examples"))
     .map((file) => ({ file: path.relative(root, file), text: fs.readFileSync(file, "utf8") }))
     .filter(({ text }) => isWorkflow(text));
-  const lint = await createLinter();
+  // A fresh linter per workflow: the WebAssembly build (2.0.6) can trap
+  // ("unreachable") when one instance lints a large workflow after others.
+  const lint = (text, file) => linters.shift()(text, file);
+  const linters = [];
+  for (let i = 0; i < workflows.length + examples.length; i++) linters.push(await createLinter());
   let problems = 0;
   workflows.forEach((text, i) => {
     for (const p of lint(text, `.github/workflows/readme-${i}.yml`)) {

@@ -171,7 +171,7 @@ fn readme_documents_every_key_flag_command_and_rule() {
     }
     use clap::CommandFactory;
     let cli = depgate::cli::Cli::command();
-    let mut subs: Vec<&clap::Command> = ["check", "licenses"]
+    let mut subs: Vec<&clap::Command> = ["check", "licenses", "sbom", "artifact", "verify"]
         .iter()
         .map(|s| cli.find_subcommand(s).unwrap())
         .collect();

@@ -30,6 +30,10 @@ pub fn audit_data(bin: &Binary) -> Result<VersionInfo> {
             "",
             "no cargo-auditable data (no `.dep-v0` section): build it with `cargo auditable build`, or check its SBOM with `depgate check --sbom`".into(),
         ),
+        auditable_info::Error::BinaryParsing(e) => err(
+            "",
+            format!("cannot read it as an ELF, Mach-O, PE or WebAssembly binary: {e}"),
+        ),
         other => err(".dep-v0", format!("cannot read the audit data: {other}")),
     })?;
     let info: VersionInfo = serde_json::from_str(&json)

@@ -267,7 +267,23 @@ fn check_file(
         }
     }
     let digest = crate::model::hex(&hasher.finalize());
-    let matches = match &a.entry {
+    let matches = compare(run, a, &digest);
+    if let Some(key) = key {
+        signature::judge(
+            run,
+            a,
+            key,
+            sig.as_ref(),
+            stream,
+            manifest_signed && matches,
+        );
+    }
+    Ok(Some(digest))
+}
+
+/// Compares a file's digest with its manifest entry: whether it matches.
+fn compare(run: &mut Run<'_>, a: &Artifact, digest: &str) -> bool {
+    match &a.entry {
         Some(e) if e.sha256 != digest => {
             run.finding(
                 &rules::ARTIFACT_DIGEST_MISMATCH,
@@ -298,18 +314,7 @@ fn check_file(
             }
             false
         }
-    };
-    if let Some(key) = key {
-        signature::judge(
-            run,
-            a,
-            key,
-            sig.as_ref(),
-            stream,
-            manifest_signed && matches,
-        );
     }
-    Ok(Some(digest))
 }
 
 /// Files in the manifest's directory that it does not name.

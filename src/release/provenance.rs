@@ -2,7 +2,8 @@
 //! subjects. A `.intoto.jsonl` file holds one JSON document per line: a
 //! DSSE envelope (`payloadType` `application/vnd.in-toto+json`, base64
 //! `payload`), a Sigstore bundle with a `dsseEnvelope`, or a bare
-//! statement. Only integrity is checked (is each artifact a subject?),
+//! statement; a single document may also span several lines. Only
+//! integrity is checked (is each artifact a subject?),
 //! not who signed the envelope.
 
 use crate::error::{Error, Result};
@@ -37,7 +38,14 @@ struct Subject {
 pub fn subjects(src: &SourceText) -> Result<BTreeSet<String>> {
     let mut out = BTreeSet::new();
     let mut statements = 0;
-    for (i, line) in src.text.lines().enumerate() {
+    // One document over several lines (a pretty-printed Sigstore bundle),
+    // else one document per line.
+    let whole = [src.text.as_str()];
+    let docs: Vec<&str> = match serde_json::from_str::<serde::de::IgnoredAny>(&src.text) {
+        Ok(_) => whole.to_vec(),
+        Err(_) => src.text.lines().collect(),
+    };
+    for (i, line) in docs.into_iter().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
@@ -118,6 +126,16 @@ mod tests {
         );
         let s = subjects(&SourceText::new("p.intoto.jsonl", text)).unwrap();
         assert_eq!(s.into_iter().collect::<Vec<_>>(), ["aa", "bb", "cc"]);
+    }
+
+    #[test]
+    fn a_pretty_printed_bundle() {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(statement("dd"));
+        let text = format!(
+            "{{\n  \"mediaType\": \"application/vnd.dev.sigstore.bundle.v0.3+json\",\n  \"dsseEnvelope\": {{\n    \"payloadType\": \"{PAYLOAD_TYPE}\",\n    \"payload\": \"{b64}\"\n  }}\n}}\n"
+        );
+        let s = subjects(&SourceText::new("b.json", text)).unwrap();
+        assert_eq!(s.into_iter().collect::<Vec<_>>(), ["dd"]);
     }
 
     #[test]

@@ -1,0 +1,252 @@
+//! `depgate artifact`: binaries built with `cargo auditable` as the graph.
+//! A real auditable binary (testdata/auditable/README.md says how it was
+//! built), ELF, Mach-O and WebAssembly files written here with the audit
+//! section, and binaries without, with broken or oversized data.
+
+mod common;
+
+use common::depgate_args;
+use object::write::Object;
+use object::{Architecture, BinaryFormat, Endianness, SectionKind};
+use serde_json::Value;
+use std::io::Write;
+
+const REAL: &str = "testdata/auditable/auditable-hello.bin";
+
+fn zlib(json: &str) -> Vec<u8> {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(json.as_bytes()).unwrap();
+    z.finish().unwrap()
+}
+
+/// An object file of `format` with `section` holding `data`.
+fn object_file(format: BinaryFormat, section: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut obj = Object::new(format, Architecture::X86_64, Endianness::Little);
+    let (segment, name) = match format {
+        BinaryFormat::MachO => (b"__DATA".to_vec(), b".dep-v0".to_vec()),
+        _ => (Vec::new(), section.to_vec()),
+    };
+    let id = obj.add_section(segment, name, SectionKind::ReadOnlyData);
+    obj.append_section_data(id, data, 1);
+    obj.write().unwrap()
+}
+
+/// A WebAssembly module with one custom section.
+fn wasm(name: &str, data: &[u8]) -> Vec<u8> {
+    fn leb(mut n: usize, out: &mut Vec<u8>) {
+        loop {
+            let b = (n & 0x7f) as u8;
+            n >>= 7;
+            out.push(if n == 0 { b } else { b | 0x80 });
+            if n == 0 {
+                break;
+            }
+        }
+    }
+    let mut body = Vec::new();
+    leb(name.len(), &mut body);
+    body.extend_from_slice(name.as_bytes());
+    body.extend_from_slice(data);
+    let mut out = b"\0asm\x01\0\0\0".to_vec();
+    out.push(0);
+    leb(body.len(), &mut out);
+    out.extend(body);
+    out
+}
+
+fn audit_json(app: &str, extra: &str) -> String {
+    format!(
+        r#"{{"packages":[
+  {{"name":"{app}","version":"0.1.0","source":"local","dependencies":[1,2],"root":true}},
+  {{"name":"smallvec","version":"1.6.0","source":"crates.io"}},
+  {{"name":"cc","version":"1.0.0","source":"crates.io","kind":"build"}}{extra}
+]}}"#
+    )
+}
+
+fn check(args: &[&str]) -> (i32, Value, String) {
+    let base = [
+        "artifact",
+        "--today",
+        "2026-11-23",
+        "--format",
+        "json",
+        "-A",
+        "advisory-db-stale",
+    ];
+    let out = depgate_args(&[&base[..], args].concat());
+    let v = serde_json::from_str(&out.stdout).unwrap_or(Value::Null);
+    (out.code, v, out.stderr)
+}
+
+fn rules_of(v: &Value) -> Vec<(String, String)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["subject"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_real_auditable_binary() {
+    let (code, v, err) = check(&[REAL]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(v["workspace"]["mode"], "artifact");
+    assert_eq!(
+        v["workspace"]["members"],
+        serde_json::json!(["auditable-hello"])
+    );
+    assert_eq!(v["workspace"]["packages"], 4);
+    let vuln = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["subject"] == "RUSTSEC-2021-0003")
+        .expect("smallvec 1.6.0 is vulnerable");
+    assert_eq!(vuln["locations"][0]["path"], REAL);
+    assert_eq!(vuln["exposure"], "normal");
+    assert_eq!(vuln["paths"][0], "auditable-hello 0.1.0 -> smallvec 1.6.0");
+    // Every report format renders it.
+    for format in [
+        "sarif",
+        "gitlab-dependency-scanning",
+        "gitlab-codequality",
+        "markdown",
+        "human",
+    ] {
+        let out = depgate_args(&[
+            "artifact",
+            REAL,
+            "--today",
+            "2026-11-23",
+            "--format",
+            format,
+        ]);
+        assert_eq!(out.code, 1, "{format}: {}", out.stderr);
+        assert!(out.stdout.contains("RUSTSEC-2021-0003"), "{format}");
+    }
+}
+
+#[test]
+fn written_elf_macho_and_wasm_files_make_one_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = zlib(&audit_json("app", ""));
+    let files = [
+        ("app.elf", object_file(BinaryFormat::Elf, b".dep-v0", &data)),
+        (
+            "app.macho",
+            object_file(BinaryFormat::MachO, b".dep-v0", &data),
+        ),
+        ("app.wasm", wasm(".dep-v0", &data)),
+    ];
+    let mut paths = Vec::new();
+    for (name, bytes) in &files {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        paths.push(p.to_str().unwrap().to_string());
+        let (code, v, err) = check(&[&paths[paths.len() - 1]]);
+        assert_eq!(code, 1, "{name}: {err}");
+        assert!(
+            rules_of(&v).contains(&("advisory-vulnerability".into(), "RUSTSEC-2021-0003".into())),
+            "{name}"
+        );
+    }
+    // Two binaries: the shared package is one node, located at both.
+    let other = dir.path().join("tool.elf");
+    std::fs::write(
+        &other,
+        object_file(
+            BinaryFormat::Elf,
+            b".dep-v0",
+            &zlib(&audit_json("tool", "")),
+        ),
+    )
+    .unwrap();
+    let (_, v, err) = check(&[&paths[0], other.to_str().unwrap()]);
+    assert_eq!(v["workspace"]["packages"], 4, "{err}");
+    assert_eq!(
+        v["workspace"]["members"],
+        serde_json::json!(["app", "tool"])
+    );
+    let vuln = &v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["subject"] == "RUSTSEC-2021-0003")
+        .unwrap()["locations"];
+    assert_eq!(vuln.as_array().unwrap().len(), 2, "{vuln}");
+    // A build-only package is build-only: the exposure caps apply.
+    let policy = dir.path().join("p.toml");
+    std::fs::write(&policy, "[[bans.deny]]\ncrate = \"cc\"\n").unwrap();
+    let (code, v, _) = check(&[
+        &paths[0],
+        "--policy",
+        policy.to_str().unwrap(),
+        "-A",
+        "advisory-vulnerability",
+    ]);
+    assert_eq!(code, 1);
+    let ban = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "ban-denied-crate")
+        .unwrap();
+    assert_eq!(ban["exposure"], "build-only");
+}
+
+#[test]
+fn binaries_without_or_with_broken_audit_data_are_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "plain.elf",
+            object_file(BinaryFormat::Elf, b".text.x", b"nothing"),
+            "cargo auditable build",
+        ),
+        (
+            "notzlib.elf",
+            object_file(BinaryFormat::Elf, b".dep-v0", b"not zlib"),
+            "cannot read the audit data",
+        ),
+        (
+            "badjson.elf",
+            object_file(BinaryFormat::Elf, b".dep-v0", &zlib("{\"packages\": 3}")),
+            "malformed audit data",
+        ),
+        (
+            "range.elf",
+            object_file(
+                BinaryFormat::Elf,
+                b".dep-v0",
+                &zlib(&audit_json("app", "").replace("[1,2]", "[1,9]")),
+            ),
+            "",
+        ),
+        ("text.txt", b"just text\n".to_vec(), "WebAssembly binary"),
+    ];
+    for (name, bytes, want) in &cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        let (code, _, err) = check(&[p.to_str().unwrap()]);
+        assert_eq!(code, 2, "{name}: {err}");
+        assert!(err.contains(name) && err.contains(want), "{name}: {err}");
+    }
+    // Input size is bounded: a sparse file over the limit is refused unread.
+    let big = dir.path().join("big.bin");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len((1 << 30) + 1)
+        .unwrap();
+    let (code, _, err) = check(&[big.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("limit"), "{err}");
+    let (code, _, err) = check(&["testdata/auditable/missing.bin"]);
+    assert_eq!(code, 2, "{err}");
+}
