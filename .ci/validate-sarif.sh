@@ -27,6 +27,17 @@ cp ../shared/corpus/lockfiles/BurntSushi__ripgrep__2019-04-25.lock "$fleet/repos
 cp ../shared/corpus/lockfiles/astral-sh__uv__2026-08-21.lock "$fleet/repos/uv/Cargo.lock"
 "$bin" fleet scan "$fleet/repos" --policy policies/regulated.toml --today 2026-11-23 -q --output "sarif=$out/"
 [ $? -le 1 ] || { echo "depgate fleet scan failed"; exit 1; }
+# What ships: a cargo-auditable binary, an SBOM, and a release directory
+# with a changed file and an unlisted one.
+"$bin" artifact testdata/auditable/auditable-hello.bin --today 2026-11-23 --format sarif > "$out/artifact.sarif"
+[ $? -le 1 ] || { echo "depgate artifact failed"; exit 1; }
+"$bin" check --sbom testdata/sbom/cdxgen-ws-basic.cdx.json --today 2026-11-23 --format sarif > "$out/sbom.sarif"
+[ $? -le 1 ] || { echo "depgate check --sbom failed"; exit 1; }
+rel=target/ci-release && rm -rf "$rel" && mkdir -p "$rel"
+printf 'release' > "$rel/app" && printf 'notes' > "$rel/notes.txt"
+(cd "$rel" && sha256sum app > SHA256SUMS) && printf 'changed' > "$rel/app"
+"$bin" verify --manifest "$rel/SHA256SUMS" --today 2026-11-23 --format sarif > "$out/verify.sarif"
+[ $? -eq 1 ] || { echo "depgate verify did not fail on a changed file"; exit 1; }
 set -e
 status=0
 for f in "$out"/*.sarif; do

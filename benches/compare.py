@@ -173,6 +173,25 @@ def main():
         else:
             print("  (cargo-deny not installed: cargo install --locked cargo-deny)")
         job("uv metadata (all families)", tools, max(3, args.runs // 3), tmp, env)
+        # What ships: a real cargo-auditable binary, and uv's graph as an SBOM.
+        binary = os.path.join(ROOT, "testdata", "auditable", "auditable-hello.bin")
+        art = [DEPGATE, "artifact", binary, "--format", "json", "-q", "--today", TODAY]
+        tools = [("depgate artifact (embedded)", [art]),
+                 ("depgate artifact (DB dir)", [art + ["--advisory-db", db]])]
+        if audit:
+            tools.append(("cargo audit bin (directory)",
+                          [[audit, "audit", "--db", db, "--no-fetch", "--stale", "--json", "bin",
+                            binary]]))
+        job("cargo-auditable binary (4 packages)", tools, args.runs, tmp, env)
+        sbom = os.path.join(tmp, "uv.cdx.json")
+        subprocess.run([DEPGATE, "sbom", "--metadata-path", uv, "--output", sbom], check=True,
+                       cwd=tmp, env=env)
+        meta = [DEPGATE, "check", "--metadata-path", uv, "--format", "json", "-q", "--today", TODAY,
+                "--advisory-db", db]
+        job("uv: SBOM in, against its metadata", [
+            ("depgate check --sbom", [[DEPGATE, "check", "--sbom", sbom, "--format", "json", "-q",
+                                       "--today", TODAY, "--advisory-db", db]]),
+            ("depgate check --metadata-path", [meta])], max(3, args.runs // 3), tmp, env)
         tools = [("depgate (DB directory)", [dg(l, "--advisory-db", db) for l in locks])]
         if audit:
             tools.append(("cargo-audit (directory)", [ca(l) for l in locks]))

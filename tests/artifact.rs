@@ -250,3 +250,47 @@ fn binaries_without_or_with_broken_audit_data_are_exit_2() {
     let (code, _, err) = check(&["testdata/auditable/missing.bin"]);
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn the_real_binary_agrees_with_cargo_audit() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    // `cargo audit --json bin` (0.22.2) on the same database snapshot.
+    let text = std::fs::read_to_string(common::repo().join("testdata/auditable/cargo-audit.json"))
+        .unwrap();
+    let want: Value = serde_json::from_str(&text).unwrap();
+    let mut ids: Vec<String> = want["vulnerabilities"]["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["advisory"]["id"].as_str().unwrap().to_string())
+        .collect();
+    for list in want["warnings"].as_object().unwrap().values() {
+        ids.extend(
+            list.as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|w| w["advisory"]["id"].as_str())
+                .map(str::to_string),
+        );
+    }
+    ids.sort();
+    let db = shared.join("advisory-db");
+    let (_, v, err) = check(&[REAL, "--advisory-db", db.to_str().unwrap()]);
+    let mut got: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{err}"))
+        .iter()
+        .filter(|f| {
+            f["rule"].as_str().unwrap().starts_with("advisory-") && f["rule"] != "advisory-db-stale"
+        })
+        .map(|f| f["subject"].as_str().unwrap().to_string())
+        .collect();
+    got.sort();
+    assert_eq!(got, ids);
+    assert_eq!(
+        want["lockfile"]["dependency-count"],
+        v["workspace"]["packages"]
+    );
+}

@@ -23,6 +23,9 @@ const READERS: &[&str] = &[
     "cli",
     "toolchain",
     "manifest",
+    "sbom",
+    "artifact",
+    "release",
 ];
 
 /// Shard variables of CI engines; a case never inherits them.

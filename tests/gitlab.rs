@@ -115,3 +115,40 @@ fn dependency_scanning_reports_on_corpus_lockfiles_are_schema_valid() {
         assert_valid(&v, &doc, name);
     }
 }
+
+#[test]
+fn reports_on_what_ships_are_schema_valid() {
+    let Some(v) = validator() else { return };
+    for args in [
+        &["artifact", "testdata/auditable/auditable-hello.bin"][..],
+        &[
+            "check",
+            "--sbom",
+            "testdata/sbom/cargo-cyclonedx-hello.cdx.json",
+        ],
+        &["check", "--sbom", "testdata/sbom/cdxgen-ws-basic.cdx.json"],
+    ] {
+        let out = depgate_args(
+            &[
+                args,
+                &[
+                    "--today",
+                    "2026-11-23",
+                    "--format",
+                    "gitlab-dependency-scanning",
+                ],
+            ]
+            .concat(),
+        );
+        assert!(out.code < 2, "{args:?}: {}", out.stderr);
+        let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_valid(&v, &doc, &format!("{args:?}"));
+        if args[0] == "artifact" {
+            let vulns = doc["vulnerabilities"].as_array().unwrap();
+            assert_eq!(
+                vulns[0]["location"]["file"], "testdata/auditable/auditable-hello.bin",
+                "{doc}"
+            );
+        }
+    }
+}

@@ -91,11 +91,7 @@ fn identifiers(advisory: Option<&AdvisoryFacts>) -> Vec<Value> {
 pub fn dependency_scanning(report: &Report, schema_version: Option<&str>) -> String {
     let time = format!("{}T00:00:00", report.today);
     let tool = json!({ "id": "depgate", "name": "depgate", "version": report.tool.version, "vendor": { "name": "depgate" }, "url": "https://github.com/depgate/depgate" });
-    let lockfile = report
-        .workspace
-        .lockfile
-        .clone()
-        .unwrap_or_else(|| "Cargo.lock".into());
+    let lockfile = report.workspace.lockfile.as_deref();
     let vulnerabilities: Vec<Value> = report
         .findings
         .iter()
@@ -116,7 +112,10 @@ pub fn dependency_scanning(report: &Report, schema_version: Option<&str>) -> Str
                 "solution": f.fix.clone().unwrap_or_default(),
                 "identifiers": ids,
                 "location": {
-                    "file": lockfile,
+                    // The lockfile (or SBOM); a binary's findings, the binary.
+                    "file": lockfile
+                        .or(f.locations.first().map(|l| l.path.as_str()))
+                        .unwrap_or("Cargo.lock"),
                     "dependency": { "package": { "name": pkg.name }, "version": pkg.version },
                 },
             });
