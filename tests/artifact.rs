@@ -1,6 +1,6 @@
 //! `depgate artifact`: binaries built with `cargo auditable` as the graph.
 //! A real auditable binary (testdata/auditable/README.md says how it was
-//! built), ELF, Mach-O and WebAssembly files written here with the audit
+//! built), ELF, Mach-O, PE and WebAssembly files written here with the audit
 //! section, and binaries without, with broken or oversized data.
 
 mod common;
@@ -29,6 +29,45 @@ fn object_file(format: BinaryFormat, section: &[u8], data: &[u8]) -> Vec<u8> {
     let id = obj.add_section(segment, name, SectionKind::ReadOnlyData);
     obj.append_section_data(id, data, 1);
     obj.write().unwrap()
+}
+
+/// A linked PE image (x86-64, no code) with one `.dep-v0` section.
+fn pe_image(data: &[u8]) -> Vec<u8> {
+    use object::pe;
+    use object::write::pe::{NtHeaders, Writer};
+    let mut buf = Vec::new();
+    let mut w = Writer::new(true, 0x1000, 0x200, &mut buf);
+    w.reserve_dos_header_and_stub();
+    w.reserve_nt_headers(16);
+    w.reserve_section_headers(1);
+    let flags = pe::IMAGE_SCN_CNT_INITIALIZED_DATA | pe::IMAGE_SCN_MEM_READ;
+    let len = data.len() as u32;
+    let range = w.reserve_section(*b".dep-v0\0", flags, len, len);
+    w.write_dos_header_and_stub().unwrap();
+    w.write_nt_headers(NtHeaders {
+        machine: pe::IMAGE_FILE_MACHINE_AMD64,
+        time_date_stamp: 0,
+        characteristics: pe::IMAGE_FILE_EXECUTABLE_IMAGE | pe::IMAGE_FILE_LARGE_ADDRESS_AWARE,
+        major_linker_version: 14,
+        minor_linker_version: 0,
+        address_of_entry_point: 0,
+        image_base: 0x1_4000_0000,
+        major_operating_system_version: 6,
+        minor_operating_system_version: 0,
+        major_image_version: 0,
+        minor_image_version: 0,
+        major_subsystem_version: 6,
+        minor_subsystem_version: 0,
+        subsystem: pe::IMAGE_SUBSYSTEM_WINDOWS_CUI,
+        dll_characteristics: 0,
+        size_of_stack_reserve: 0x10_0000,
+        size_of_stack_commit: 0x1000,
+        size_of_heap_reserve: 0x10_0000,
+        size_of_heap_commit: 0x1000,
+    });
+    w.write_section_headers();
+    w.write_section(range.file_offset, data);
+    buf
 }
 
 /// A WebAssembly module with one custom section.
@@ -134,7 +173,7 @@ fn a_real_auditable_binary() {
 }
 
 #[test]
-fn written_elf_macho_and_wasm_files_make_one_graph() {
+fn written_elf_macho_pe_and_wasm_files_make_one_graph() {
     let dir = tempfile::tempdir().unwrap();
     let data = zlib(&audit_json("app", ""));
     let files = [
@@ -144,6 +183,7 @@ fn written_elf_macho_and_wasm_files_make_one_graph() {
             object_file(BinaryFormat::MachO, b".dep-v0", &data),
         ),
         ("app.wasm", wasm(".dep-v0", &data)),
+        ("app.exe", pe_image(&data)),
     ];
     let mut paths = Vec::new();
     for (name, bytes) in &files {
