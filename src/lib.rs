@@ -16,6 +16,7 @@ pub mod date;
 pub mod decide;
 pub mod error;
 pub mod fleet;
+pub mod git;
 pub mod graph;
 pub mod input;
 pub mod location;
@@ -26,5 +27,6 @@ pub mod registry;
 pub mod release;
 pub mod report;
 pub mod sbom;
+pub mod semver;
 
 pub use error::{Error, Result};

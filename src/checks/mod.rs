@@ -17,6 +17,7 @@ pub mod fleet;
 pub mod licenses;
 pub mod maintenance;
 pub mod requirements;
+pub mod semver;
 pub mod sources;
 pub mod toolchain;
 
@@ -134,6 +135,7 @@ pub const FAMILIES: &[Family] = &[
     licenses::FAMILY,
     fleet::FAMILY,
     artifacts::FAMILY,
+    semver::FAMILY,
 ];
 
 /// Every family's typed configuration, read once from a validated policy.

@@ -66,6 +66,8 @@ pub enum Command {
     Artifact(Box<ArtifactArgs>),
     /// Verify release files: digests, minisign signatures, provenance.
     Verify(Box<VerifyArgs>),
+    /// The API gate: library API changes against the version bump, from rustdoc JSON.
+    Semver(Box<SemverArgs>),
     /// Audit many repositories at once: scan, merge shard reports, query.
     #[command(subcommand)]
     Fleet(super::fleet_args::FleetCommand),
@@ -215,6 +217,40 @@ pub struct ArtifactArgs {
     /// Advisories that apply only to other targets are left out (repeatable).
     #[arg(long, value_name = "TRIPLE")]
     pub target: Vec<String>,
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SemverArgs {
+    /// The base: a git revision, checked out into a temporary worktree.
+    #[arg(long, value_name = "REV", conflicts_with = "base_dir")]
+    pub base_ref: Option<String>,
+    /// The base: an older source tree, already checked out.
+    #[arg(long, value_name = "DIR")]
+    pub base_dir: Option<PathBuf>,
+    /// Only these library crates (repeatable; default: every library member).
+    #[arg(short = 'p', long = "package", value_name = "CRATE")]
+    pub packages: Vec<String>,
+    /// Path to the workspace's Cargo.toml (default: the current directory's).
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// Features for both rustdoc builds (comma or space separated, repeatable).
+    #[arg(long, short = 'F', value_delimiter = ',')]
+    pub features: Vec<String>,
+    #[arg(long)]
+    pub all_features: bool,
+    #[arg(long)]
+    pub no_default_features: bool,
+    /// The target both builds document (default: the host).
+    #[arg(long, value_name = "TRIPLE")]
+    pub target: Option<String>,
+    /// Policy file (default: discovered from the workspace, else the built-in default).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Print the rustdoc JSON format versions this build reads, and exit.
+    #[arg(long)]
+    pub supported_formats: bool,
     #[command(flatten)]
     pub gate: GateArgs,
 }

@@ -22,6 +22,7 @@ mod fleet;
 mod fleet_args;
 mod gate;
 mod progress;
+mod semver;
 pub use args::*;
 pub use fleet_args::*;
 
@@ -67,7 +68,7 @@ pub fn exit_code(result: &Result<Option<Verdict>>) -> u8 {
 /// `-D/-W/-A` in command-line order, so the last flag for a rule wins.
 fn cli_levels(matches: &clap::ArgMatches) -> Vec<CliLevel> {
     let sub = match matches.subcommand() {
-        Some(("check" | "artifact" | "verify", sub)) => sub,
+        Some(("check" | "artifact" | "verify" | "semver", sub)) => sub,
         Some(("fleet", fleet)) => match fleet.subcommand() {
             Some(("scan", sub)) => sub,
             _ => return Vec::new(),
@@ -98,6 +99,7 @@ fn run(cli: &Cli, levels: Vec<CliLevel>) -> Result<Option<Verdict>> {
         Command::Sbom(args) => commands::sbom(args).map(|()| None),
         Command::Artifact(args) => gate::artifact(cli, args, &levels).map(Some),
         Command::Verify(args) => gate::verify(cli, args, &levels).map(Some),
+        Command::Semver(args) => semver::run(cli, args, &levels),
         Command::Policy(cmd) => commands::policy(cmd).map(|()| None),
         Command::Db(cmd) => commands::db(cmd).map(|()| None),
         Command::Fleet(cmd) => fleet::run(cli, cmd, &levels),

@@ -30,29 +30,7 @@ pub struct CargoOptions {
 /// the toolchain depgate runs under, so `rust-toolchain.toml` cannot pick
 /// another one. No `--filter-platform`: every target stays in the graph.
 pub fn cargo_command(opts: &CargoOptions) -> Command {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.args(["metadata", "--format-version", "1"]);
-    for (key, value) in [
-        ("build.rustc-wrapper", "\"\""),
-        ("build.rustc-workspace-wrapper", "\"\""),
-        ("build.rustc", "\"rustc\""),
-    ] {
-        cmd.arg("--config").arg(format!("{key}={value}"));
-    }
-    for var in [
-        "RUSTC",
-        "CARGO_BUILD_RUSTC",
-        "CARGO_BUILD_RUSTC_WRAPPER",
-        "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("RUSTC_WRAPPER", "")
-        .env("RUSTC_WORKSPACE_WRAPPER", "");
-    if let Some(toolchain) = running_toolchain() {
-        cmd.env("RUSTUP_TOOLCHAIN", toolchain);
-    }
+    let mut cmd = hardened_cargo(&["metadata", "--format-version", "1"]);
     if let Some(path) = &opts.manifest_path {
         cmd.arg("--manifest-path").arg(path);
     }
@@ -73,10 +51,40 @@ pub fn cargo_command(opts: &CargoOptions) -> Command {
     cmd
 }
 
+/// `cargo ARGS` with the same hardening as metadata mode (no wrappers, no
+/// `build.rustc`, the running toolchain pinned); used by `depgate semver`
+/// for `cargo rustdoc` too.
+pub fn hardened_cargo(args: &[&str]) -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args(args);
+    for (key, value) in [
+        ("build.rustc-wrapper", "\"\""),
+        ("build.rustc-workspace-wrapper", "\"\""),
+        ("build.rustc", "\"rustc\""),
+    ] {
+        cmd.arg("--config").arg(format!("{key}={value}"));
+    }
+    for var in [
+        "RUSTC",
+        "CARGO_BUILD_RUSTC",
+        "CARGO_BUILD_RUSTC_WRAPPER",
+        "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("RUSTC_WRAPPER", "")
+        .env("RUSTC_WORKSPACE_WRAPPER", "");
+    if let Some(toolchain) = running_toolchain() {
+        cmd.env("RUSTUP_TOOLCHAIN", toolchain);
+    }
+    cmd
+}
+
 /// The toolchain of the running session: `RUSTUP_TOOLCHAIN` when cargo or
 /// rustup set it, else rustup's default, asked from outside the repository
 /// so its `rust-toolchain.toml` cannot answer.
-fn running_toolchain() -> Option<String> {
+pub fn running_toolchain() -> Option<String> {
     if let Some(t) = std::env::var_os("RUSTUP_TOOLCHAIN") {
         return Some(t.to_string_lossy().into_owned());
     }

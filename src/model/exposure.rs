@@ -41,6 +41,8 @@ pub enum Mode {
     Artifact,
     /// Release files against a manifest, signatures and provenance (`verify`): no graph.
     Release,
+    /// Library APIs at two revisions (`semver`): no graph.
+    Semver,
 }
 
 impl Mode {
@@ -51,6 +53,7 @@ impl Mode {
             Mode::Sbom => "sbom",
             Mode::Artifact => "artifact",
             Mode::Release => "release",
+            Mode::Semver => "semver",
         }
     }
 
@@ -80,7 +83,7 @@ impl LicenseData {
             source: match mode {
                 Mode::Metadata => "metadata",
                 Mode::Sbom => "sbom",
-                Mode::LockfileOnly | Mode::Artifact | Mode::Release => "none",
+                Mode::LockfileOnly | Mode::Artifact | Mode::Release | Mode::Semver => "none",
             },
             ..LicenseData::default()
         }

@@ -3,6 +3,7 @@
 //! produces and the license inventory. Every stage may import it; it
 //! imports no stage.
 
+pub mod api;
 pub mod assessment;
 pub mod exposure;
 pub mod finding;

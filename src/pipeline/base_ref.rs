@@ -10,37 +10,16 @@ use super::{Inputs, Loaded};
 use crate::advisories::index_cache::IndexCache;
 use crate::decide::baseline::Baseline;
 use crate::error::{Error, Result};
+use crate::git::{checkout, git};
 use crate::graph::{Graph, WorkspaceInput};
 use crate::model::Resolved;
 use crate::policy::Policy;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The base revision's findings, as a baseline, and its effective policy.
 pub struct Base {
     pub baseline: Baseline,
     pub policy: Policy,
-}
-
-fn git(repo: &Path, args: &[&str]) -> Result<String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(repo)
-        .args(args)
-        .output()
-        .map_err(|e| Error::Command {
-            command: format!("git {}", args.join(" ")),
-            status: "could not start".into(),
-            stderr: e.to_string(),
-        })?;
-    if !out.status.success() {
-        return Err(Error::Command {
-            command: format!("git {}", args.join(" ")),
-            status: out.status.to_string(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        });
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// Re-roots `path` (inside `repo`) into `base`.
@@ -50,52 +29,6 @@ fn rebase(path: &Path, repo: &Path, base: &Path) -> PathBuf {
         Ok(rel) => base.join(rel),
         Err(_) => path.to_path_buf(),
     }
-}
-
-/// Removes the worktree however the check ends; the temporary directory
-/// that holds it goes with it.
-struct Worktree<'a> {
-    repo: &'a Path,
-    dir: PathBuf,
-    _tmp: tempfile::TempDir,
-}
-
-impl Drop for Worktree<'_> {
-    fn drop(&mut self) {
-        let _ = Command::new("git")
-            .arg("-C")
-            .arg(self.repo)
-            .args(["worktree", "remove", "--force"])
-            .arg(&self.dir)
-            .output();
-    }
-}
-
-/// Checks out `commit` of `repo` into a fresh temporary directory.
-fn checkout<'a>(repo: &'a Path, commit: &str) -> Result<Worktree<'a>> {
-    let tmp = tempfile::Builder::new()
-        .prefix("depgate-base-")
-        .tempdir()
-        .map_err(|e| Error::Write {
-            path: std::env::temp_dir(),
-            source: e,
-        })?;
-    let dir = tmp.path().join("tree");
-    git(
-        repo,
-        &[
-            "worktree",
-            "add",
-            "--detach",
-            &dir.to_string_lossy(),
-            commit,
-        ],
-    )?;
-    Ok(Worktree {
-        repo,
-        dir,
-        _tmp: tmp,
-    })
 }
 
 /// The findings and effective policy at `rev` of the workspace `graph`

@@ -2,6 +2,7 @@
 //! verdict. The report module imports only the model: it knows nothing of
 //! graphs, policies or checks.
 
+pub mod changelog;
 pub mod fleet;
 pub mod gitlab;
 pub mod human;

@@ -1,0 +1,170 @@
+//! `depgate semver`: the API gate on its own, and the API findings that
+//! `check --base-ref` adds when the policy sets `[semver] api`. Findings
+//! go through the decide stage; `--format markdown` and `json` give the
+//! change summary (with the verdict), the other formats the findings.
+
+use super::{Cli, GateArgs, SemverArgs, emit, parse_outputs, parse_today, validate_levels};
+use crate::checks::semver::Config;
+use crate::decide::CliLevel;
+use crate::error::{Error, Result};
+use crate::graph::{Graph, Mode};
+use crate::model::api::ApiReport;
+use crate::model::{Assessment, Verdict};
+use crate::pipeline::{Inputs, Loaded};
+use crate::report::{Format, RenderOptions, render};
+use crate::semver::{Base, Flags, Options};
+use std::path::{Path, PathBuf};
+
+/// The workspace root that `--manifest-path` (else the current directory) names.
+fn head_root(manifest: Option<&Path>) -> Result<PathBuf> {
+    let dir = match manifest {
+        Some(p) => p
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        None => std::env::current_dir().map_err(|e| Error::read(".", e))?,
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    };
+    dir.canonicalize().map_err(|e| Error::read(&dir, e))
+}
+
+/// Runs the API comparison for `head` against `base` with the policy's config.
+pub fn compare(
+    head: &Path,
+    base: &Base,
+    packages: &[String],
+    flags: &Flags,
+    config: &Config,
+    today: crate::date::Date,
+) -> Result<crate::semver::Outcome> {
+    let home = crate::advisories::store::home()
+        .ok_or_else(|| {
+            Error::Usage("no cache directory for rustdoc builds: set DEPGATE_HOME".into())
+        })?
+        .join("rustdoc");
+    crate::semver::run(&Options {
+        head,
+        base,
+        packages,
+        flags,
+        home,
+        config,
+        today,
+    })
+}
+
+pub fn run(cli: &Cli, args: &SemverArgs, levels: &[CliLevel]) -> Result<Option<Verdict>> {
+    if args.supported_formats {
+        let list: Vec<String> = crate::semver::SUPPORTED
+            .iter()
+            .map(u32::to_string)
+            .collect();
+        super::print_stdout(&format!("{}\n", list.join("\n")));
+        return Ok(None);
+    }
+    validate_levels(levels)?;
+    let today = parse_today(args.gate.today.as_deref())?;
+    let outputs = parse_outputs(&args.gate.output)?;
+    if args.gate.advisory_db.is_some() {
+        return Err(Error::Usage(
+            "semver reads no advisory database: --advisory-db does not apply".into(),
+        ));
+    }
+    let base = match (&args.base_ref, &args.base_dir) {
+        (Some(r), _) => Base::Ref(r.clone()),
+        (None, Some(d)) => Base::Dir(d.clone()),
+        (None, None) => {
+            return Err(Error::Usage(
+                "semver needs a base: --base-ref REV or --base-dir DIR".into(),
+            ));
+        }
+    };
+    let head = head_root(args.manifest_path.as_deref())?;
+    let graph = Graph::empty(Mode::Semver, head.clone());
+    let loaded = Loaded::for_graph(args.policy.as_deref(), &graph)?;
+    let config = semver_config(&loaded);
+    let flags = Flags {
+        features: args
+            .features
+            .iter()
+            .flat_map(|f| f.split_whitespace())
+            .map(str::to_string)
+            .collect(),
+        all_features: args.all_features,
+        no_default_features: args.no_default_features,
+        target: args.target.clone(),
+    };
+    let outcome = compare(&head, &base, &args.packages, &flags, &config, today)?;
+    if cli.verbose > 0 {
+        outcome.notes.iter().for_each(|n| eprintln!("{n}"));
+    }
+    let inputs = Inputs {
+        loaded: &loaded,
+        db: None,
+        today,
+        cli: levels,
+        fail_on: args.gate.levels.fail_on(),
+    };
+    let assessment = crate::pipeline::decide_only(
+        &inputs,
+        &graph,
+        outcome.findings,
+        crate::checks::semver::RULES,
+        Vec::new(),
+    );
+    write(cli, &args.gate, &outputs, &assessment, &outcome.report).map(Some)
+}
+
+/// The policy's `[semver]` and `[deprecation]` tables.
+pub fn semver_config(loaded: &Loaded) -> Config {
+    loaded.configs.get::<Config>().cloned().unwrap_or_default()
+}
+
+/// The change summary for `markdown` and `json`, the findings otherwise.
+fn text(a: &Assessment, r: &ApiReport, format: Format, opts: RenderOptions<'_>) -> String {
+    match format {
+        Format::Markdown => crate::report::changelog::markdown(r),
+        Format::Json => {
+            let mut v = serde_json::to_value(r).unwrap_or_default();
+            let findings: serde_json::Value =
+                serde_json::from_str(&render(a, Format::Json, opts)).unwrap_or_default();
+            v["report"] = findings;
+            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        other => render(a, other, opts),
+    }
+}
+
+fn write(
+    cli: &Cli,
+    gate: &GateArgs,
+    outputs: &[(Format, PathBuf)],
+    a: &Assessment,
+    r: &ApiReport,
+) -> Result<Verdict> {
+    if !matches!(gate.format, Format::Markdown | Format::Json)
+        && outputs
+            .iter()
+            .all(|(f, _)| !matches!(f, Format::Markdown | Format::Json))
+    {
+        return emit(cli, gate, outputs, a);
+    }
+    let opts = RenderOptions {
+        color: false,
+        verbose: cli.verbose > 0,
+        sarif_category: gate.sarif_category.as_deref(),
+        gitlab_schema_version: gate.gitlab_schema_version.as_deref(),
+    };
+    for (format, path) in outputs {
+        crate::atomic::write(path, text(a, r, *format, opts).as_bytes())?;
+    }
+    if !(cli.quiet && gate.format == Format::Human) {
+        super::print_stdout(&text(a, r, gate.format, opts));
+    }
+    Ok(a.verdict)
+}

@@ -1,0 +1,178 @@
+//! The API gate (`depgate semver`, and `check --base-ref` with `[semver]
+//! api`): for each library crate of the workspace present at the base and
+//! the head, build rustdoc JSON of both, compute the public APIs, classify
+//! every change, and compare the bump it needs with the versions' bump.
+//! The findings go through the decide stage like every other family's;
+//! the change summary ([`ApiReport`]) is rendered as a changelog.
+
+pub mod api;
+pub mod build;
+pub mod bump;
+mod compare;
+mod deprecation;
+pub mod diff;
+mod findings;
+mod members;
+pub mod types;
+
+use crate::checks::semver::Config;
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::model::Finding;
+use crate::model::api::{ApiReport, CrateApi};
+use members::Member;
+use std::path::{Path, PathBuf};
+
+pub use build::{Flags, SUPPORTED};
+
+/// Where the base comes from.
+#[derive(Debug, Clone)]
+pub enum Base {
+    /// `--base-ref REV`: checked out with `git worktree` into a temporary directory.
+    Ref(String),
+    /// `--base-dir DIR`: an older source tree, already checked out.
+    Dir(PathBuf),
+}
+
+pub struct Options<'a> {
+    /// The head workspace's root.
+    pub head: &'a Path,
+    pub base: &'a Base,
+    /// `-p`: only these crates (default: every library member).
+    pub packages: &'a [String],
+    pub flags: &'a Flags,
+    /// `$DEPGATE_HOME/rustdoc`: the target directory and the base cache.
+    pub home: PathBuf,
+    pub config: &'a Config,
+    pub today: Date,
+}
+
+/// The findings and the change summary.
+pub struct Outcome {
+    pub report: ApiReport,
+    pub findings: Vec<Finding>,
+    /// What was built and what came from the cache, for `-v`.
+    pub notes: Vec<String>,
+}
+
+/// Compares the head workspace with its base.
+pub fn run(opts: &Options<'_>) -> Result<Outcome> {
+    let repo = crate::location::find_repo_root(opts.head);
+    let (_worktree, base_dir, base_key, label) = match opts.base {
+        Base::Ref(rev) => {
+            let repo = repo.as_deref().ok_or_else(|| {
+                Error::Usage("--base-ref needs the workspace to be inside a git repository".into())
+            })?;
+            let commit = crate::git::git(
+                repo,
+                &["rev-parse", "--verify", &format!("{rev}^{{commit}}")],
+            )?;
+            let wt = crate::git::checkout(repo, &commit)?;
+            let rel = opts.head.strip_prefix(repo).unwrap_or(Path::new(""));
+            let dir = wt.dir.join(rel);
+            (Some(wt), dir, commit, rev.clone())
+        }
+        Base::Dir(d) => {
+            let dir = d.canonicalize().map_err(|e| Error::read(d, e))?;
+            (
+                None,
+                dir.clone(),
+                format!("tree:{}", build::tree_hash(&dir)?),
+                d.display().to_string(),
+            )
+        }
+    };
+    let head_members = members::library_members(opts.head)?;
+    let base_members = members::library_members(&base_dir)?;
+    let ctx = findings::Context {
+        repo: repo.clone(),
+        head: opts.head.to_path_buf(),
+        config: opts.config,
+        today: opts.today,
+        base_label: label.clone(),
+        base_commit: matches!(opts.base, Base::Ref(_)).then(|| base_key.clone()),
+        workspace: crate::location::display_path(repo.as_deref(), opts.head),
+    };
+    // One target directory per side: cargo keeps a documented crate fresh
+    // by its name and version, and both sides write `doc/NAME.json`.
+    let (base_target, head_target) = (opts.home.join("target-base"), opts.home.join("target-head"));
+    let toolchain = build::toolchain();
+    let mut crates = Vec::new();
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    let wanted = |name: &str| opts.packages.is_empty() || opts.packages.iter().any(|p| p == name);
+    for name in head_members
+        .keys()
+        .chain(base_members.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        if !wanted(name) {
+            continue;
+        }
+        let (b, h) = (base_members.get(name), head_members.get(name));
+        let (Some(b), Some(h)) = (b, h) else {
+            let c = findings::one_side(&ctx, name, b, h, &mut out);
+            crates.push(c);
+            continue;
+        };
+        let base_json = base_build(
+            opts,
+            &base_dir,
+            b,
+            &base_key,
+            &toolchain,
+            &base_target,
+            &mut notes,
+        )?;
+        let head_json = build::build(opts.head, &h.name, opts.flags, &head_target)?;
+        let base_krate = build::parse(&base_json, &format!("rustdoc JSON of {name} at {label}"))?;
+        let head_krate = build::parse(&head_json, &format!("rustdoc JSON of {name}"))?;
+        let (ba, ha) = (api::public_api(&base_krate), api::public_api(&head_krate));
+        let changes = diff::diff(&diff::Side::new(&ba), &diff::Side::new(&ha));
+        crates.push(findings::judge(&ctx, b, h, changes, &mut out)?);
+    }
+    crates.sort_by(|a: &CrateApi, b| a.name.cmp(&b.name));
+    Ok(Outcome {
+        report: ApiReport {
+            schema: "depgate.api/v1",
+            base: label,
+            crates,
+        },
+        findings: out,
+        notes,
+    })
+}
+
+/// The base's rustdoc JSON: from the cache, else built and cached.
+fn base_build(
+    opts: &Options<'_>,
+    dir: &Path,
+    m: &Member,
+    key: &str,
+    toolchain: &str,
+    target_dir: &Path,
+    notes: &mut Vec<String>,
+) -> Result<String> {
+    let cached = build::cache_path(
+        &opts.home.join("cache"),
+        &m.name,
+        key,
+        opts.flags,
+        toolchain,
+    );
+    if let Ok(text) = std::fs::read_to_string(&cached) {
+        notes.push(format!(
+            "depgate: {} at the base: rustdoc JSON from the cache",
+            m.name
+        ));
+        return Ok(text);
+    }
+    let text = build::build(dir, &m.name, opts.flags, target_dir)?;
+    // Only JSON this build can read is cached.
+    build::parse(&text, &m.name)?;
+    // A cache that cannot be written only costs the next run a build.
+    let _ = std::fs::create_dir_all(opts.home.join("cache"));
+    let _ = crate::atomic::write(&cached, text.as_bytes());
+    notes.push(format!("depgate: {} at the base: built", m.name));
+    Ok(text)
+}
