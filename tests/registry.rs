@@ -171,10 +171,11 @@ fn readme_documents_every_key_flag_command_and_rule() {
     }
     use clap::CommandFactory;
     let cli = depgate::cli::Cli::command();
-    let mut subs: Vec<&clap::Command> = ["check", "licenses", "sbom", "artifact", "verify"]
-        .iter()
-        .map(|s| cli.find_subcommand(s).unwrap())
-        .collect();
+    let mut subs: Vec<&clap::Command> =
+        ["check", "licenses", "sbom", "artifact", "verify", "semver"]
+            .iter()
+            .map(|s| cli.find_subcommand(s).unwrap())
+            .collect();
     let fleet = cli.find_subcommand("fleet").unwrap();
     subs.extend(fleet.get_subcommands());
     for sub in fleet.get_subcommands() {

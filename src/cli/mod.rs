@@ -167,12 +167,42 @@ fn check(cli: &Cli, args: &CheckArgs, levels: &[CliLevel]) -> Result<Verdict> {
         cli: levels,
         fail_on: args.gate.levels.fail_on(),
     };
-    let assessment = crate::pipeline::run(&inputs, &graph, against)?;
+    let api = api_findings(args, &input, &graph, &loaded, today)?;
+    let assessment = crate::pipeline::run_with(&inputs, &graph, against, api)?;
     let verdict = emit(cli, &args.gate, &outputs, &assessment)?;
     // The process ends here: freeing thousands of packages and findings one
     // by one would only delay the exit code (a tenth of a large check).
     std::mem::forget((assessment, graph, db, loaded));
     Ok(verdict)
+}
+
+/// The API gate's findings, when the policy sets `[semver] api` and the
+/// check has a `--base-ref` to compare with.
+fn api_findings(
+    args: &CheckArgs,
+    input: &crate::graph::WorkspaceInput,
+    graph: &Graph,
+    loaded: &Loaded,
+    today: Date,
+) -> Result<Vec<crate::model::Finding>> {
+    let config = semver::semver_config(loaded);
+    let (Some(rev), Some(_)) = (&args.base_ref, config.api) else {
+        return Ok(Vec::new());
+    };
+    if input.lockfile_only || input.sbom.is_some() {
+        return Err(Error::Usage(
+            "`[semver] api` with --base-ref builds rustdoc, which runs the workspace's build scripts and proc macros: not with --lockfile-only or --sbom (set `[semver] api = \"off\"`, or check in metadata mode)".into(),
+        ));
+    }
+    let flags = crate::semver::Flags {
+        features: input.cargo.features.clone(),
+        all_features: input.cargo.all_features,
+        no_default_features: input.cargo.no_default_features,
+        target: None,
+    };
+    let base = crate::semver::Base::Ref(rev.clone());
+    let out = semver::compare(&graph.workspace_root, &base, &[], &flags, &config, today)?;
+    Ok(out.findings)
 }
 
 /// Prints the notes, writes the `--output` reports and the stdout report

@@ -22,59 +22,66 @@ fn generics(
     }
 }
 
+/// A function's or method's header, parameters, return type and generics.
+fn function(
+    base: &Side<'_>,
+    head: &Side<'_>,
+    b: &rustdoc_types::Function,
+    h: &rustdoc_types::Function,
+    out: &mut Vec<&'static str>,
+) {
+    let (rb, rh) = (&base.render, &head.render);
+    let (x, y) = (&b.header, &h.header);
+    if !x.is_unsafe && y.is_unsafe {
+        out.push("became-unsafe");
+    }
+    if x.is_async != y.is_async {
+        out.push("async-changed");
+    }
+    if x.is_const && !y.is_const {
+        out.push("const-removed");
+    }
+    if x.abi != y.abi {
+        out.push("abi-changed");
+    }
+    if b.sig.inputs.len() != h.sig.inputs.len() {
+        out.push("parameter-count");
+    } else if b
+        .sig
+        .inputs
+        .iter()
+        .zip(&h.sig.inputs)
+        .any(|((_, p), (_, q))| rb.ty(p) != rh.ty(q))
+    {
+        out.push("parameter-type");
+    }
+    let ret =
+        |r: &super::types::Render<'_>, t: &Option<rustdoc_types::Type>| t.as_ref().map(|t| r.ty(t));
+    if ret(rb, &b.sig.output) != ret(rh, &h.sig.output) {
+        out.push("return-type");
+    }
+    generics(base, head, &b.generics, &h.generics, out);
+}
+
 /// The change classes between `bi` (base) and `hi` (head), of one kind.
 pub fn item(base: &Side<'_>, head: &Side<'_>, bi: &Item, hi: &Item) -> Vec<&'static str> {
     let mut out = Vec::new();
     let (rb, rh) = (&base.render, &head.render);
     match (&bi.inner, &hi.inner) {
-        (ItemEnum::Function(b), ItemEnum::Function(h)) => {
-            let (x, y) = (&b.header, &h.header);
-            if !x.is_unsafe && y.is_unsafe {
-                out.push("became-unsafe");
-            }
-            if x.is_async != y.is_async {
-                out.push("async-changed");
-            }
-            if x.is_const && !y.is_const {
-                out.push("const-removed");
-            }
-            if x.abi != y.abi {
-                out.push("abi-changed");
-            }
-            if b.sig.inputs.len() != h.sig.inputs.len() {
-                out.push("parameter-count");
-            } else if b
-                .sig
-                .inputs
-                .iter()
-                .zip(&h.sig.inputs)
-                .any(|((_, p), (_, q))| rb.ty(p) != rh.ty(q))
-            {
-                out.push("parameter-type");
-            }
-            let ret = |r: &super::types::Render<'_>, t: &Option<rustdoc_types::Type>| {
-                t.as_ref().map(|t| r.ty(t))
-            };
-            if ret(rb, &b.sig.output) != ret(rh, &h.sig.output) {
-                out.push("return-type");
-            }
-            generics(base, head, &b.generics, &h.generics, &mut out);
-        }
-        (ItemEnum::StructField(b), ItemEnum::StructField(h)) => {
-            if rb.ty(b) != rh.ty(h) {
-                out.push("field-type");
-            }
+        (ItemEnum::Function(b), ItemEnum::Function(h)) => function(base, head, b, h, &mut out),
+        (ItemEnum::StructField(b), ItemEnum::StructField(h)) if rb.ty(b) != rh.ty(h) => {
+            out.push("field-type");
         }
         (ItemEnum::Constant { type_: b, .. }, ItemEnum::Constant { type_: h, .. })
-        | (ItemEnum::AssocConst { type_: b, .. }, ItemEnum::AssocConst { type_: h, .. }) => {
-            if rb.ty(b) != rh.ty(h) {
-                out.push("const-type");
-            }
+        | (ItemEnum::AssocConst { type_: b, .. }, ItemEnum::AssocConst { type_: h, .. })
+            if rb.ty(b) != rh.ty(h) =>
+        {
+            out.push("const-type");
         }
-        (ItemEnum::Static(b), ItemEnum::Static(h)) => {
-            if rb.ty(&b.type_) != rh.ty(&h.type_) || b.is_mutable != h.is_mutable {
-                out.push("static-type");
-            }
+        (ItemEnum::Static(b), ItemEnum::Static(h))
+            if (rb.ty(&b.type_) != rh.ty(&h.type_) || b.is_mutable != h.is_mutable) =>
+        {
+            out.push("static-type");
         }
         (ItemEnum::TypeAlias(b), ItemEnum::TypeAlias(h)) => {
             if rb.ty(&b.type_) != rh.ty(&h.type_) {
@@ -94,10 +101,8 @@ pub fn item(base: &Side<'_>, head: &Side<'_>, bi: &Item, hi: &Item) -> Vec<&'sta
         (ItemEnum::Union(b), ItemEnum::Union(h)) => {
             generics(base, head, &b.generics, &h.generics, &mut out)
         }
-        (ItemEnum::Variant(_), ItemEnum::Variant(_)) => {
-            if shape_changed(&bi.inner, &hi.inner) {
-                out.push("variant-kind");
-            }
+        (ItemEnum::Variant(_), ItemEnum::Variant(_)) if shape_changed(&bi.inner, &hi.inner) => {
+            out.push("variant-kind");
         }
         (ItemEnum::Trait(b), ItemEnum::Trait(h)) => {
             if !b.is_unsafe && h.is_unsafe {

@@ -58,6 +58,7 @@ fn since_date(ctx: &Context<'_>, tags: &[(Version, String)], since: &Version) ->
     Date::parse(day.trim())
 }
 
+// long: one match over the policy's cases (removed, removed while deprecated, newly deprecated), read top to bottom.
 pub fn check(
     ctx: &Context<'_>,
     _b: &Member,
@@ -67,7 +68,7 @@ pub fn check(
 ) -> Result<()> {
     let mut tags = None;
     for c in changes {
-        let at = || ctx.at(c.file.as_deref(), c.line, format!("`{}`", c.path));
+        let at = || ctx.at(c, format!("`{}`", c.path));
         match (c.section, &c.deprecated) {
             (Section::Removed, None) => out.push(ctx.finding(
                 &rules::REMOVED_WITHOUT_DEPRECATION,

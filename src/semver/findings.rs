@@ -15,6 +15,9 @@ use std::path::PathBuf;
 pub struct Context<'a> {
     pub repo: Option<PathBuf>,
     pub head: PathBuf,
+    /// Where the base's files are shown from: the `--base-dir`, or the head
+    /// (a `--base-ref` file has the same repository path).
+    pub base_root: PathBuf,
     pub config: &'a Config,
     pub today: Date,
     pub base_label: String,
@@ -24,9 +27,16 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    pub fn at(&self, file: Option<&str>, line: u32, label: String) -> Vec<Location> {
+    /// The item's place: at the base for a removed item, else at the head.
+    pub fn at(&self, c: &ApiChange, label: String) -> Vec<Location> {
+        let root = if c.section == Section::Removed {
+            &self.base_root
+        } else {
+            &self.head
+        };
+        let (file, line) = (c.file.as_deref(), c.line);
         file.map(|f| Location {
-            path: display_path(self.repo.as_deref(), &self.head.join(f)),
+            path: display_path(self.repo.as_deref(), &root.join(f)),
             line: line.max(1),
             column: 1,
             label,
@@ -180,7 +190,7 @@ fn insufficient(ctx: &Context<'_>, b: &Member, h: &Member, c: &ApiChange, actual
                 format!("a {} bump", actual.as_str())
             }
         ),
-        ctx.at(c.file.as_deref(), c.line, label),
+        ctx.at(c, label),
     );
     f.fix = Some(format!(
         "release it as {} or later, or undo the change",

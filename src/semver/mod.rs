@@ -58,35 +58,16 @@ pub struct Outcome {
 /// Compares the head workspace with its base.
 pub fn run(opts: &Options<'_>) -> Result<Outcome> {
     let repo = crate::location::find_repo_root(opts.head);
-    let (_worktree, base_dir, base_key, label) = match opts.base {
-        Base::Ref(rev) => {
-            let repo = repo.as_deref().ok_or_else(|| {
-                Error::Usage("--base-ref needs the workspace to be inside a git repository".into())
-            })?;
-            let commit = crate::git::git(
-                repo,
-                &["rev-parse", "--verify", &format!("{rev}^{{commit}}")],
-            )?;
-            let wt = crate::git::checkout(repo, &commit)?;
-            let rel = opts.head.strip_prefix(repo).unwrap_or(Path::new(""));
-            let dir = wt.dir.join(rel);
-            (Some(wt), dir, commit, rev.clone())
-        }
-        Base::Dir(d) => {
-            let dir = d.canonicalize().map_err(|e| Error::read(d, e))?;
-            (
-                None,
-                dir.clone(),
-                format!("tree:{}", build::tree_hash(&dir)?),
-                d.display().to_string(),
-            )
-        }
-    };
+    let (_worktree, base_dir, base_key, label) = materialize(opts, repo.as_deref())?;
     let head_members = members::library_members(opts.head)?;
     let base_members = members::library_members(&base_dir)?;
     let ctx = findings::Context {
         repo: repo.clone(),
         head: opts.head.to_path_buf(),
+        base_root: match opts.base {
+            Base::Ref(_) => opts.head.to_path_buf(),
+            Base::Dir(_) => base_dir.clone(),
+        },
         config: opts.config,
         today: opts.today,
         base_label: label.clone(),
@@ -140,6 +121,38 @@ pub fn run(opts: &Options<'_>) -> Result<Outcome> {
         },
         findings: out,
         notes,
+    })
+}
+
+/// The base tree: a worktree of the revision (kept alive by the guard),
+/// or the given directory; its cache key; how it is named in messages.
+fn materialize<'r>(
+    opts: &Options<'_>,
+    repo: Option<&'r Path>,
+) -> Result<(Option<crate::git::Worktree<'r>>, PathBuf, String, String)> {
+    Ok(match opts.base {
+        Base::Ref(rev) => {
+            let repo = repo.ok_or_else(|| {
+                Error::Usage("--base-ref needs the workspace to be inside a git repository".into())
+            })?;
+            let commit = crate::git::git(
+                repo,
+                &["rev-parse", "--verify", &format!("{rev}^{{commit}}")],
+            )?;
+            let wt = crate::git::checkout(repo, &commit)?;
+            let rel = opts.head.strip_prefix(repo).unwrap_or(Path::new(""));
+            let dir = wt.dir.join(rel);
+            (Some(wt), dir, commit, rev.clone())
+        }
+        Base::Dir(d) => {
+            let dir = d.canonicalize().map_err(|e| Error::read(d, e))?;
+            (
+                None,
+                dir.clone(),
+                format!("tree:{}", build::tree_hash(&dir)?),
+                d.display().to_string(),
+            )
+        }
     })
 }
 

@@ -241,14 +241,12 @@ impl Render<'_> {
                     out.bounds
                         .extend(outlives.iter().map(|o| format!("{}: {o}", p.name)));
                 }
+                // An `impl Trait` argument's bounds are in the argument's type.
                 GenericParamDefKind::Type {
-                    bounds,
-                    is_synthetic,
-                    ..
-                } => {
-                    if !is_synthetic {
-                        out.params.push(format!("type {}", p.name));
-                    }
+                    is_synthetic: true, ..
+                } => {}
+                GenericParamDefKind::Type { bounds, .. } => {
+                    out.params.push(format!("type {}", p.name));
                     for b in bounds {
                         out.bounds.insert(format!(
                             "{}: {}",
@@ -302,7 +300,9 @@ pub fn header(h: &FunctionHeader) -> String {
         s.push_str("unsafe ");
     }
     if !matches!(h.abi, rustdoc_types::Abi::Rust) {
-        s.push_str(&format!("extern {:?} ", h.abi));
+        let abi = format!("{:?}", h.abi);
+        let name = abi.split([' ', '{', '(']).next().unwrap_or(&abi);
+        s.push_str(&format!("extern \"{name}\" "));
     }
     s
 }
