@@ -139,7 +139,7 @@ fn the_base_is_cached_and_unsupported_formats_are_refused() {
         "json",
     ]));
     assert!(
-        out.stderr.contains("rustdoc JSON from the cache"),
+        out.stderr.contains("base rustdoc JSON from the cache"),
         "{}",
         out.stderr
     );
@@ -151,10 +151,14 @@ fn the_base_is_cached_and_unsupported_formats_are_refused() {
     let cache = home.path().join("depgate-home/rustdoc/cache");
     let file = std::fs::read_dir(&cache)
         .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("sv-noop-")
+        })
+        .expect("the base's rustdoc JSON is cached");
     let text = std::fs::read_to_string(&file).unwrap();
     let want = format!("\"format_version\":{}", depgate::semver::SUPPORTED[0]);
     assert!(text.contains(&want), "the JSON carries its format");

@@ -6,6 +6,7 @@
 //! the change summary ([`ApiReport`]) is rendered as a changelog.
 
 pub mod api;
+mod base;
 pub mod build;
 pub mod bump;
 mod compare;
@@ -17,7 +18,7 @@ pub mod types;
 
 use crate::checks::semver::Config;
 use crate::date::Date;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::Finding;
 use crate::model::api::{ApiReport, CrateApi};
 use members::Member;
@@ -58,20 +59,22 @@ pub struct Outcome {
 /// Compares the head workspace with its base.
 pub fn run(opts: &Options<'_>) -> Result<Outcome> {
     let repo = crate::location::find_repo_root(opts.head);
-    let (_worktree, base_dir, base_key, label) = materialize(opts, repo.as_deref())?;
+    let mut tree = base::BaseTree::new(opts.base, opts.head, repo.as_deref())?;
+    let cache = opts.home.join("cache");
     let head_members = members::library_members(opts.head)?;
-    let base_members = members::library_members(&base_dir)?;
+    let base_members = tree.members(&cache)?;
+    let label = tree.label.clone();
     let ctx = findings::Context {
         repo: repo.clone(),
         head: opts.head.to_path_buf(),
         base_root: match opts.base {
             Base::Ref(_) => opts.head.to_path_buf(),
-            Base::Dir(_) => base_dir.clone(),
+            Base::Dir(_) => tree.dir()?,
         },
         config: opts.config,
         today: opts.today,
         base_label: label.clone(),
-        base_commit: matches!(opts.base, Base::Ref(_)).then(|| base_key.clone()),
+        base_commit: tree.commit().map(str::to_string),
         workspace: crate::location::display_path(repo.as_deref(), opts.head),
     };
     // One target directory per side: cargo keeps a documented crate fresh
@@ -96,20 +99,25 @@ pub fn run(opts: &Options<'_>) -> Result<Outcome> {
             crates.push(c);
             continue;
         };
-        let base_json = base_build(
-            opts,
-            &base_dir,
-            b,
-            &base_key,
-            &toolchain,
-            &base_target,
-            &mut notes,
-        )?;
+        let base_json = base_build(opts, &mut tree, b, &toolchain, &base_target, &mut notes)?;
+        let started = std::time::Instant::now();
         let head_json = build::build(opts.head, &h.name, opts.flags, &head_target)?;
-        let base_krate = build::parse(&base_json, &format!("rustdoc JSON of {name} at {label}"))?;
-        let head_krate = build::parse(&head_json, &format!("rustdoc JSON of {name}"))?;
+        let built = started.elapsed();
+        let (base_krate, head_krate) = rayon::join(
+            || build::parse(&base_json, &format!("rustdoc JSON of {name} at {label}")),
+            || build::parse(&head_json, &format!("rustdoc JSON of {name}")),
+        );
+        let (base_krate, head_krate) = (base_krate?, head_krate?);
         let (ba, ha) = (api::public_api(&base_krate), api::public_api(&head_krate));
         let changes = diff::diff(&diff::Side::new(&ba), &diff::Side::new(&ha));
+        notes.push(format!(
+            "depgate: {name}: head rustdoc {} ms; load and diff {} ms ({} and {} public paths, {} changes)",
+            built.as_millis(),
+            (started.elapsed() - built).as_millis(),
+            ba.paths.len(),
+            ha.paths.len(),
+            changes.len()
+        ));
         crates.push(findings::judge(&ctx, b, h, changes, &mut out)?);
     }
     crates.sort_by(|a: &CrateApi, b| a.name.cmp(&b.name));
@@ -124,44 +132,11 @@ pub fn run(opts: &Options<'_>) -> Result<Outcome> {
     })
 }
 
-/// The base tree: a worktree of the revision (kept alive by the guard),
-/// or the given directory; its cache key; how it is named in messages.
-fn materialize<'r>(
-    opts: &Options<'_>,
-    repo: Option<&'r Path>,
-) -> Result<(Option<crate::git::Worktree<'r>>, PathBuf, String, String)> {
-    Ok(match opts.base {
-        Base::Ref(rev) => {
-            let repo = repo.ok_or_else(|| {
-                Error::Usage("--base-ref needs the workspace to be inside a git repository".into())
-            })?;
-            let commit = crate::git::git(
-                repo,
-                &["rev-parse", "--verify", &format!("{rev}^{{commit}}")],
-            )?;
-            let wt = crate::git::checkout(repo, &commit)?;
-            let rel = opts.head.strip_prefix(repo).unwrap_or(Path::new(""));
-            let dir = wt.dir.join(rel);
-            (Some(wt), dir, commit, rev.clone())
-        }
-        Base::Dir(d) => {
-            let dir = d.canonicalize().map_err(|e| Error::read(d, e))?;
-            (
-                None,
-                dir.clone(),
-                format!("tree:{}", build::tree_hash(&dir)?),
-                d.display().to_string(),
-            )
-        }
-    })
-}
-
 /// The base's rustdoc JSON: from the cache, else built and cached.
 fn base_build(
     opts: &Options<'_>,
-    dir: &Path,
+    tree: &mut base::BaseTree<'_>,
     m: &Member,
-    key: &str,
     toolchain: &str,
     target_dir: &Path,
     notes: &mut Vec<String>,
@@ -169,23 +144,28 @@ fn base_build(
     let cached = build::cache_path(
         &opts.home.join("cache"),
         &m.name,
-        key,
+        &tree.key,
         opts.flags,
         toolchain,
     );
     if let Ok(text) = std::fs::read_to_string(&cached) {
         notes.push(format!(
-            "depgate: {} at the base: rustdoc JSON from the cache",
+            "depgate: {}: base rustdoc JSON from the cache",
             m.name
         ));
         return Ok(text);
     }
-    let text = build::build(dir, &m.name, opts.flags, target_dir)?;
+    let started = std::time::Instant::now();
+    let text = build::build(&tree.dir()?, &m.name, opts.flags, target_dir)?;
+    let took = started.elapsed().as_millis();
     // Only JSON this build can read is cached.
     build::parse(&text, &m.name)?;
     // A cache that cannot be written only costs the next run a build.
     let _ = std::fs::create_dir_all(opts.home.join("cache"));
     let _ = crate::atomic::write(&cached, text.as_bytes());
-    notes.push(format!("depgate: {} at the base: built", m.name));
+    notes.push(format!(
+        "depgate: {}: base rustdoc {took} ms (cached now)",
+        m.name
+    ));
     Ok(text)
 }
