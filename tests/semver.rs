@@ -289,3 +289,60 @@ fn check_base_ref_runs_the_api_gate_in_a_real_repository() {
         out.stderr
     );
 }
+
+#[test]
+fn deprecated_apis_of_dependencies_warn_then_deny() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = "testdata/semver/deprecated-apis/app";
+    let out = run(depgate(home.path()).args([
+        "semver",
+        "--base-dir",
+        dir,
+        "--manifest-path",
+        &format!("{dir}/Cargo.toml"),
+        "--today",
+        "2026-12-01",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let got: Vec<(String, String, u64)> = v["report"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["level"].as_str().unwrap().to_string(),
+                f["subject"].as_str().unwrap().to_string(),
+                f["locations"][0]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let at = |line: u32| format!("{dir}/src/lib.rs:{line}");
+    assert_eq!(
+        got,
+        [
+            (
+                "deny".to_string(),
+                format!("old_crate::module::function @ {}", at(2)),
+                24
+            ),
+            (
+                "warn".to_string(),
+                format!("old_crate::module::later @ {}", at(3)),
+                24
+            ),
+            (
+                "info".to_string(),
+                format!("old_crate::untracked @ {}", at(4)),
+                16
+            ),
+        ]
+    );
+    let text = serde_json::to_string(&v).unwrap();
+    assert!(
+        text.contains("(90 days left)") && text.contains("(30 days ago)"),
+        "{text}"
+    );
+}

@@ -5,9 +5,10 @@
 //! a graph by itself.
 
 use super::{Check, Family, ScanContext};
+use crate::date::Date;
 use crate::model::{Finding, Level, Rule};
 use crate::policy::reader::Reader;
-use crate::policy::schema::{Field, Looser, Ty};
+use crate::policy::schema::{Field, Looser, Ty, Unset};
 
 crate::rule!(
     INSUFFICIENT_BUMP,
@@ -73,6 +74,16 @@ crate::rule!(
     "A new `#[deprecated]` has no `note` saying what to use instead."
 );
 
+crate::rule!(
+    DEPRECATED_API_USE,
+    "deprecated-api-use",
+    "DeprecatedApiUse",
+    "semver",
+    Info,
+    false,
+    "Workspace code uses a deprecated item of a dependency; `[[deprecation.apis]]` gives it a sunset."
+);
+
 pub const FAMILY: Family = Family::new::<SemverFamily>("semver", RULES, TOP);
 
 /// Every rule `depgate semver` reports; their waivers are the ones it applies.
@@ -84,6 +95,7 @@ pub const RULES: &[&Rule] = &[
     &DEPRECATION_TOO_RECENT,
     &DEPRECATED_MISSING_SINCE,
     &DEPRECATED_MISSING_NOTE,
+    &DEPRECATED_API_USE,
 ];
 
 const TOP: &[Field] = &[
@@ -125,7 +137,37 @@ const DEPRECATION: &[Field] = &[
         Ty::Duration,
         "days an item must stay deprecated before its removal, from the tag (or base commit) that carried it",
     ),
+    Field::new(
+        "apis",
+        Ty::Tables(APIS),
+        "deprecated items of dependencies with a sunset: uses warn before it and deny from it (`cargo check` with `--force-warn deprecated`)",
+    )
+    .looser(Looser::Removed {
+        label: "deprecated API",
+        unset: Unset::Empty,
+    }),
 ];
+
+const APIS: &[Field] = &[
+    Field::required(
+        "path",
+        Ty::Str,
+        "the deprecated item, `crate::module::item`; a module path covers everything under it",
+    )
+    .key_part(),
+    Field::required("sunset", Ty::Date, "from this day on a use denies").looser(Looser::Higher {
+        unset_loosest: true,
+    }),
+    Field::new("use-instead", Ty::Str, "the replacement, shown in the fix"),
+];
+
+/// One `[[deprecation.apis]]` entry.
+#[derive(Debug, Clone)]
+pub struct DeprecatedApi {
+    pub path: String,
+    pub sunset: Date,
+    pub use_instead: Option<String>,
+}
 
 /// The typed `[semver]` and `[deprecation]` tables.
 #[derive(Debug, Clone)]
@@ -135,6 +177,7 @@ pub struct Config {
     pub unchanged_version: Level,
     pub min_releases: Option<u64>,
     pub min_days: Option<i64>,
+    pub apis: Vec<DeprecatedApi>,
 }
 
 impl Default for Config {
@@ -144,6 +187,7 @@ impl Default for Config {
             unchanged_version: Level::Info,
             min_releases: None,
             min_days: None,
+            apis: Vec::new(),
         }
     }
 }
@@ -165,6 +209,17 @@ impl Check for SemverFamily {
             unchanged_version: s.level("unchanged-version").unwrap_or(Level::Info),
             min_releases: d.float("min-releases").map(|f| f.max(0.0) as u64),
             min_days: d.days("min-days"),
+            apis: d
+                .tables("apis")
+                .iter()
+                .filter_map(|t| {
+                    Some(DeprecatedApi {
+                        path: t.string("path")?,
+                        sunset: t.date("sunset")?,
+                        use_instead: t.string("use-instead"),
+                    })
+                })
+                .collect(),
         }
     }
 

@@ -10,6 +10,7 @@ mod base;
 pub mod build;
 pub mod bump;
 mod compare;
+mod deprecated_apis;
 mod deprecation;
 pub mod diff;
 mod findings;
@@ -120,6 +121,11 @@ pub fn run(opts: &Options<'_>) -> Result<Outcome> {
         ));
         crates.push(findings::judge(&ctx, b, h, changes, &mut out)?);
     }
+    out.extend(dependency_deprecations(
+        opts,
+        repo.as_deref(),
+        &ctx.workspace,
+    )?);
     crates.sort_by(|a: &CrateApi, b| a.name.cmp(&b.name));
     Ok(Outcome {
         report: ApiReport {
@@ -130,6 +136,26 @@ pub fn run(opts: &Options<'_>) -> Result<Outcome> {
         findings: out,
         notes,
     })
+}
+
+/// Uses of deprecated dependency items, when `[[deprecation.apis]]` lists any.
+fn dependency_deprecations(
+    opts: &Options<'_>,
+    repo: Option<&Path>,
+    workspace: &str,
+) -> Result<Vec<Finding>> {
+    if opts.config.apis.is_empty() {
+        return Ok(Vec::new());
+    }
+    let target = opts.home.join("target-deprecated");
+    deprecated_apis::scan(
+        opts.head,
+        repo,
+        &target,
+        &opts.config.apis,
+        opts.today,
+        workspace,
+    )
 }
 
 /// The base's rustdoc JSON: from the cache, else built and cached.
