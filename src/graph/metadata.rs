@@ -84,17 +84,22 @@ pub fn hardened_cargo(args: &[&str]) -> Command {
 /// The toolchain of the running session: `RUSTUP_TOOLCHAIN` when cargo or
 /// rustup set it, else rustup's default, asked from outside the repository
 /// so its `rust-toolchain.toml` cannot answer.
+/// Asked once per process (`depgate semver` runs several cargo commands).
 pub fn running_toolchain() -> Option<String> {
-    if let Some(t) = std::env::var_os("RUSTUP_TOOLCHAIN") {
-        return Some(t.to_string_lossy().into_owned());
-    }
-    let out = Command::new("rustup")
-        .args(["default"])
-        .current_dir(std::env::temp_dir())
-        .output()
-        .ok()?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.split_whitespace().next().map(str::to_string)
+    static ONCE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    ONCE.get_or_init(|| {
+        if let Some(t) = std::env::var_os("RUSTUP_TOOLCHAIN") {
+            return Some(t.to_string_lossy().into_owned());
+        }
+        let out = Command::new("rustup")
+            .args(["default"])
+            .current_dir(std::env::temp_dir())
+            .output()
+            .ok()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.split_whitespace().next().map(str::to_string)
+    })
+    .clone()
 }
 
 /// Runs `cargo metadata` and returns its JSON.

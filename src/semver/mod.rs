@@ -62,7 +62,10 @@ pub fn run(opts: &Options<'_>) -> Result<Outcome> {
     let repo = crate::location::find_repo_root(opts.head);
     let mut tree = base::BaseTree::new(opts.base, opts.head, repo.as_deref())?;
     let cache = opts.home.join("cache");
-    let head_members = members::library_members(opts.head)?;
+    // Independent commands: the head's members and the toolchain at once.
+    let (head_members, toolchain) =
+        rayon::join(|| members::library_members(opts.head), build::toolchain);
+    let head_members = head_members?;
     let base_members = tree.members(&cache)?;
     let label = tree.label.clone();
     let ctx = findings::Context {
@@ -81,7 +84,6 @@ pub fn run(opts: &Options<'_>) -> Result<Outcome> {
     // One target directory per side: cargo keeps a documented crate fresh
     // by its name and version, and both sides write `doc/NAME.json`.
     let (base_target, head_target) = (opts.home.join("target-base"), opts.home.join("target-head"));
-    let toolchain = build::toolchain();
     let mut crates = Vec::new();
     let mut out = Vec::new();
     let mut notes = Vec::new();
