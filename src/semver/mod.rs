@@ -68,19 +68,7 @@ pub fn run(opts: &Options<'_>) -> Result<Outcome> {
     let head_members = head_members?;
     let base_members = tree.members(&cache)?;
     let label = tree.label.clone();
-    let ctx = findings::Context {
-        repo: repo.clone(),
-        head: opts.head.to_path_buf(),
-        base_root: match opts.base {
-            Base::Ref(_) => opts.head.to_path_buf(),
-            Base::Dir(_) => tree.dir()?,
-        },
-        config: opts.config,
-        today: opts.today,
-        base_label: label.clone(),
-        base_commit: tree.commit().map(str::to_string),
-        workspace: crate::location::display_path(repo.as_deref(), opts.head),
-    };
+    let ctx = context(opts, repo.clone(), &mut tree)?;
     // One target directory per side: cargo keeps a documented crate fresh
     // by its name and version, and both sides write `doc/NAME.json`.
     let (base_target, head_target) = (opts.home.join("target-base"), opts.home.join("target-head"));
@@ -137,6 +125,27 @@ pub fn run(opts: &Options<'_>) -> Result<Outcome> {
         },
         findings: out,
         notes,
+    })
+}
+
+/// What the findings are made with.
+fn context<'a>(
+    opts: &Options<'a>,
+    repo: Option<PathBuf>,
+    tree: &mut base::BaseTree<'_>,
+) -> Result<findings::Context<'a>> {
+    Ok(findings::Context {
+        workspace: crate::location::display_path(repo.as_deref(), opts.head),
+        repo,
+        head: opts.head.to_path_buf(),
+        base_root: match opts.base {
+            Base::Ref(_) => opts.head.to_path_buf(),
+            Base::Dir(_) => tree.dir()?,
+        },
+        config: opts.config,
+        today: opts.today,
+        base_label: tree.label.clone(),
+        base_commit: tree.commit().map(str::to_string),
     })
 }
 
