@@ -9,24 +9,10 @@ use std::process::Command;
 
 /// Runs `git -C repo ARGS` and returns its trimmed stdout.
 pub fn git(repo: &Path, args: &[&str]) -> Result<String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(repo)
-        .args(args)
-        .output()
-        .map_err(|e| Error::Command {
-            command: format!("git {}", args.join(" ")),
-            status: "could not start".into(),
-            stderr: e.to_string(),
-        })?;
-    if !out.status.success() {
-        return Err(Error::Command {
-            command: format!("git {}", args.join(" ")),
-            status: out.status.to_string(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        });
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    let mut cmd = Command::new("git");
+    cmd.arg("-C").arg(repo).args(args);
+    let out = crate::command::output(&mut cmd, &format!("git {}", args.join(" ")))?;
+    Ok(String::from_utf8_lossy(&out).trim().to_string())
 }
 
 /// Removes the worktree however the check ends; the temporary directory

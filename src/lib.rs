@@ -12,6 +12,7 @@ pub mod advisories;
 pub mod atomic;
 pub mod checks;
 pub mod cli;
+pub mod command;
 pub mod date;
 pub mod decide;
 pub mod error;

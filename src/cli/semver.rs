@@ -15,22 +15,6 @@ use crate::report::{Format, RenderOptions, render};
 use crate::semver::{Base, Flags, Options};
 use std::path::{Path, PathBuf};
 
-/// The workspace root that `--manifest-path` (else the current directory) names.
-fn head_root(manifest: Option<&Path>) -> Result<PathBuf> {
-    let dir = match manifest {
-        Some(p) => p
-            .parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-        None => std::env::current_dir().map_err(|e| Error::read(".", e))?,
-    };
-    let dir = if dir.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        dir
-    };
-    dir.canonicalize().map_err(|e| Error::read(&dir, e))
-}
-
 /// Runs the API comparison for `head` against `base` with the policy's config.
 pub fn compare(
     head: &Path,
@@ -82,7 +66,7 @@ pub fn run(cli: &Cli, args: &SemverArgs, levels: &[CliLevel]) -> Result<Option<V
             ));
         }
     };
-    let head = head_root(args.manifest_path.as_deref())?;
+    let head = crate::graph::load::workspace_dir(args.manifest_path.as_deref())?;
     let graph = Graph::empty(Mode::Semver, head.clone());
     let loaded = Loaded::for_graph(args.policy.as_deref(), &graph)?;
     let config = semver_config(&loaded);

@@ -27,9 +27,13 @@ pub struct WorkspaceInput {
     pub sbom: Option<PathBuf>,
 }
 
-/// The directory holding `--manifest-path`, else the current directory.
 fn start_dir(input: &WorkspaceInput) -> Result<PathBuf> {
-    let dir = match &input.cargo.manifest_path {
+    workspace_dir(input.cargo.manifest_path.as_deref())
+}
+
+/// The directory holding `--manifest-path`, else the current directory.
+pub fn workspace_dir(manifest_path: Option<&Path>) -> Result<PathBuf> {
+    let dir = match manifest_path {
         Some(p) if p.is_dir() => {
             return Err(Error::Usage(format!(
                 "--manifest-path {}: a directory; pass the path of its Cargo.toml",

@@ -106,23 +106,7 @@ pub fn running_toolchain() -> Option<String> {
 pub fn run_cargo_metadata(opts: &CargoOptions) -> Result<String> {
     let mut cmd = cargo_command(opts);
     let shown = format!("{cmd:?}");
-    let out = cmd.output().map_err(|e| Error::Command {
-        command: shown.clone(),
-        status: "could not start".into(),
-        stderr: e.to_string(),
-    })?;
-    if !out.status.success() {
-        return Err(Error::Command {
-            command: shown,
-            status: out.status.to_string(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        });
-    }
-    String::from_utf8(out.stdout).map_err(|e| Error::Command {
-        command: shown,
-        status: "output is not UTF-8".into(),
-        stderr: e.to_string(),
-    })
+    crate::command::text(&mut cmd, &shown)
 }
 
 /// Where the graph's files are on disk. `root` overrides the metadata's

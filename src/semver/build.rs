@@ -41,12 +41,6 @@ impl Flags {
     }
 }
 
-/// The last `n` lines of `text`.
-fn tail(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
-}
-
 /// Builds the rustdoc JSON of `krate` in the workspace at `dir`, into
 /// `target_dir`, and returns its text.
 pub fn build(dir: &Path, krate: &str, flags: &Flags, target_dir: &Path) -> Result<String> {
@@ -85,18 +79,7 @@ pub fn build(dir: &Path, krate: &str, flags: &Flags, target_dir: &Path) -> Resul
         args.join(" "),
         dir.display()
     );
-    let out = cmd.output().map_err(|e| Error::Command {
-        command: shown.clone(),
-        status: "could not start".into(),
-        stderr: e.to_string(),
-    })?;
-    if !out.status.success() {
-        return Err(Error::Command {
-            command: shown,
-            status: out.status.to_string(),
-            stderr: tail(&String::from_utf8_lossy(&out.stderr), 30),
-        });
-    }
+    crate::command::output(&mut cmd, &shown)?;
     let mut json = target_dir.to_path_buf();
     if let Some(t) = &flags.target {
         json.push(t);

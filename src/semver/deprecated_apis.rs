@@ -7,7 +7,7 @@
 
 use crate::checks::semver::{DEPRECATED_API_USE, DeprecatedApi};
 use crate::date::Date;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::location::{Location, display_path};
 use crate::model::{Finding, Level};
 use serde::Deserialize;
@@ -72,21 +72,8 @@ fn cargo_check(head: &Path, target_dir: &Path) -> Result<String> {
         "RUSTFLAGS=\"--force-warn deprecated\" cargo check --workspace --all-targets --message-format=json (in {})",
         head.display()
     );
-    let out = cmd.output().map_err(|e| Error::Command {
-        command: shown.clone(),
-        status: "could not start".into(),
-        stderr: e.to_string(),
-    })?;
-    if !out.status.success() {
-        let err = String::from_utf8_lossy(&out.stderr);
-        let tail: Vec<&str> = err.lines().rev().take(30).collect();
-        return Err(Error::Command {
-            command: shown,
-            status: out.status.to_string(),
-            stderr: tail.into_iter().rev().collect::<Vec<_>>().join("\n"),
-        });
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = crate::command::output(&mut cmd, &shown)?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// The workspace's uses of deprecated dependency items, as findings.

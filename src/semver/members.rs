@@ -19,20 +19,9 @@ pub fn library_members(dir: &Path) -> Result<BTreeMap<String, Member>> {
         crate::graph::metadata::hardened_cargo(&["metadata", "--format-version", "1", "--no-deps"]);
     cmd.current_dir(dir);
     let shown = format!("cargo metadata --no-deps (in {})", dir.display());
-    let out = cmd.output().map_err(|e| Error::Command {
-        command: shown.clone(),
-        status: "could not start".into(),
-        stderr: e.to_string(),
-    })?;
-    if !out.status.success() {
-        return Err(Error::Command {
-            command: shown,
-            status: out.status.to_string(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        });
-    }
+    let stdout = crate::command::output(&mut cmd, &shown)?;
     let meta: cargo_metadata::Metadata =
-        serde_json::from_slice(&out.stdout).map_err(|e| Error::Command {
+        serde_json::from_slice(&stdout).map_err(|e| Error::Command {
             command: shown,
             status: "unreadable output".into(),
             stderr: e.to_string(),
