@@ -16,11 +16,13 @@ secs=${1:-60}
 shift || true
 if [ "$secs" = merge ]; then mode=merge; secs=0; else mode=run; fi
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(lockfile policy spdx advisory cvss baseline metadata fleet_report db_index)
+[ ${#targets[@]} -gt 0 ] || targets=(lockfile policy spdx advisory cvss baseline metadata fleet_report db_index sbom release audit_data)
 declare -A dict=([lockfile]=lockfile [policy]=policy [spdx]=spdx [advisory]=advisory [cvss]=cvss
-  [baseline]=json [metadata]=json [fleet_report]=json [db_index]=db_index)
+  [baseline]=json [metadata]=json [fleet_report]=json [db_index]=db_index [sbom]=json [release]=json
+  [audit_data]=db_index)
 declare -A maxlen=([lockfile]=8192 [policy]=4096 [spdx]=1024 [advisory]=4096 [cvss]=256
-  [baseline]=16384 [metadata]=65536 [fleet_report]=65536 [db_index]=65536)
+  [baseline]=16384 [metadata]=65536 [fleet_report]=65536 [db_index]=65536 [sbom]=65536 [release]=8192
+  [audit_data]=16384)
 export RUSTC_BOOTSTRAP=1
 cargo fuzz build -s none -O >/dev/null 2>&1 || cargo fuzz build -s none -O || exit 2
 status=0

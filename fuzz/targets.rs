@@ -171,3 +171,36 @@ pub fn fleet_report(data: &[u8]) {
     let _ = depgate::report::fleet::render(&r, depgate::report::fleet::FleetFormat::Csv);
     let _ = depgate::fleet::merge::merge(vec![(PathBuf::from("fleet.json"), r)]);
 }
+
+/// A CycloneDX SBOM read as the graph, then written back as an SBOM.
+pub fn sbom(data: &[u8]) {
+    let Some(t) = text(data) else { return };
+    let src = SourceText::new("bom.json", t.to_string());
+    let Ok(graph) = depgate::graph::cyclonedx::load_graph(src, PathBuf::from("/ws")) else {
+        return;
+    };
+    let opts = depgate::sbom::Options {
+        spec: depgate::sbom::Spec::default(),
+        include_dev: true,
+        timestamp: None,
+        features: Vec::new(),
+        source_commit: false,
+    };
+    let _ = depgate::sbom::cyclonedx(&graph, &opts);
+}
+
+/// A release manifest and a provenance file, from the same text.
+pub fn release(data: &[u8]) {
+    let Some(t) = text(data) else { return };
+    let _ = depgate::release::manifest::parse(&SourceText::new("SHA256SUMS", t.to_string()));
+    let _ = depgate::release::provenance::subjects(&SourceText::new("p.intoto.jsonl", t.to_string()));
+}
+
+/// Any bytes as a binary with cargo-auditable data, then as the graph.
+pub fn audit_data(data: &[u8]) {
+    let bin = depgate::graph::auditable::Binary {
+        shown: "app".into(),
+        bytes: data.to_vec(),
+    };
+    let _ = depgate::graph::auditable::load_graph(&[bin], PathBuf::from("/ws"));
+}

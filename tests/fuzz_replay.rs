@@ -21,6 +21,9 @@ const TARGETS: &[(&str, Target)] = &[
     ("metadata", targets::metadata),
     ("fleet_report", targets::fleet_report),
     ("db_index", targets::db_index),
+    ("sbom", targets::sbom),
+    ("release", targets::release),
+    ("audit_data", targets::audit_data),
 ];
 
 #[test]
