@@ -193,7 +193,8 @@ pub fn sbom(data: &[u8]) {
 pub fn release(data: &[u8]) {
     let Some(t) = text(data) else { return };
     let _ = depgate::release::manifest::parse(&SourceText::new("SHA256SUMS", t.to_string()));
-    let _ = depgate::release::provenance::subjects(&SourceText::new("p.intoto.jsonl", t.to_string()));
+    let _ =
+        depgate::release::provenance::subjects(&SourceText::new("p.intoto.jsonl", t.to_string()));
 }
 
 /// Any bytes as a binary with cargo-auditable data, then as the graph.
