@@ -49,6 +49,13 @@ pub fn read_text(path: &Path, shown: &str, limit: u64, links: Links) -> Result<S
     })
 }
 
+/// Reads `path` as a [`SourceText`] shown relative to `base`.
+pub fn read_source(path: &Path, base: &Path, limit: u64) -> Result<crate::location::SourceText> {
+    let shown = crate::location::display_path(Some(base), path);
+    let text = read_text(path, &shown, limit, Links::Follow)?;
+    Ok(crate::location::SourceText::new(shown, text))
+}
+
 /// Reads `path` as bytes: a regular file of at most `limit` bytes.
 pub fn read_bytes(path: &Path, shown: &str, limit: u64, links: Links) -> Result<Vec<u8>> {
     let file = open_regular(path, shown, limit, links)?;

@@ -104,19 +104,14 @@ pub fn verify(cli: &Cli, args: &VerifyArgs, levels: &[CliLevel]) -> Result<Verdi
             loaded.policy.layers.join(" <- ")
         );
     }
-    let inputs = Inputs {
-        loaded: &loaded,
-        db: None,
-        today,
-        cli: levels,
-        fail_on: args.gate.levels.fail_on(),
-    };
-    let mut assessment = crate::pipeline::decide_only(
-        &inputs,
+    let mut assessment = super::decide_findings(
+        &loaded,
         &graph,
         verified.findings,
         crate::checks::artifacts::RELEASE_RULES,
-        Vec::new(),
+        &args.gate,
+        levels,
+        today,
     );
     assessment.texts.extend(verified.texts);
     emit(cli, &args.gate, &outputs, &assessment)

@@ -213,6 +213,20 @@ fn emit(
     outputs: &[(Format, PathBuf)],
     assessment: &crate::model::Assessment,
 ) -> Result<Verdict> {
+    emit_with(cli, gate, outputs, assessment, |format, opts| {
+        render(assessment, format, opts)
+    })
+}
+
+/// As [`emit`], with `text` rendering each format (`semver` renders its
+/// change summary for some).
+fn emit_with(
+    cli: &Cli,
+    gate: &GateArgs,
+    outputs: &[(Format, PathBuf)],
+    assessment: &crate::model::Assessment,
+    text: impl Fn(Format, RenderOptions<'_>) -> String,
+) -> Result<Verdict> {
     assessment.notes.iter().for_each(|n| eprintln!("{n}"));
     let opts = RenderOptions {
         color: false,
@@ -221,17 +235,34 @@ fn emit(
         gitlab_schema_version: gate.gitlab_schema_version.as_deref(),
     };
     for (format, path) in outputs {
-        crate::atomic::write(path, render(assessment, *format, opts).as_bytes())?;
+        crate::atomic::write(path, text(*format, opts).as_bytes())?;
     }
     if !(cli.quiet && gate.format == Format::Human) {
         let color = use_color(cli.color);
-        print_stdout(&render(
-            assessment,
-            gate.format,
-            RenderOptions { color, ..opts },
-        ));
+        print_stdout(&text(gate.format, RenderOptions { color, ..opts }));
     }
     Ok(assessment.verdict)
+}
+
+/// Findings made outside the checks (`verify`, `semver`) through the
+/// decide stage, with the policy's waivers of `rules`.
+fn decide_findings(
+    loaded: &Loaded,
+    graph: &Graph,
+    findings: Vec<crate::model::Finding>,
+    rules: &[&crate::model::Rule],
+    gate: &GateArgs,
+    levels: &[CliLevel],
+    today: Date,
+) -> crate::model::Assessment {
+    let inputs = Inputs {
+        loaded,
+        db: None,
+        today,
+        cli: levels,
+        fail_on: gate.levels.fail_on(),
+    };
+    crate::pipeline::decide_only(&inputs, graph, findings, rules)
 }
 
 /// What `-v` and the license-data source tell on stderr.

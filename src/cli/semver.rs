@@ -3,17 +3,19 @@
 //! go through the decide stage; `--format markdown` and `json` give the
 //! change summary (with the verdict), the other formats the findings.
 
-use super::{Cli, GateArgs, SemverArgs, emit, parse_outputs, parse_today, validate_levels};
+use super::{
+    Cli, SemverArgs, decide_findings, emit_with, parse_outputs, parse_today, validate_levels,
+};
 use crate::checks::semver::Config;
 use crate::decide::CliLevel;
 use crate::error::{Error, Result};
 use crate::graph::{Graph, Mode};
 use crate::model::api::ApiReport;
 use crate::model::{Assessment, Verdict};
-use crate::pipeline::{Inputs, Loaded};
+use crate::pipeline::Loaded;
 use crate::report::{Format, RenderOptions, render};
 use crate::semver::{Base, Flags, Options};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Runs the API comparison for `head` against `base` with the policy's config.
 pub fn compare(
@@ -85,21 +87,20 @@ pub fn run(cli: &Cli, args: &SemverArgs, levels: &[CliLevel]) -> Result<Option<V
     if cli.verbose > 0 {
         outcome.notes.iter().for_each(|n| eprintln!("{n}"));
     }
-    let inputs = Inputs {
-        loaded: &loaded,
-        db: None,
-        today,
-        cli: levels,
-        fail_on: args.gate.levels.fail_on(),
-    };
-    let assessment = crate::pipeline::decide_only(
-        &inputs,
+    let assessment = decide_findings(
+        &loaded,
         &graph,
         outcome.findings,
         crate::checks::semver::RULES,
-        Vec::new(),
+        &args.gate,
+        levels,
+        today,
     );
-    write(cli, &args.gate, &outputs, &assessment, &outcome.report).map(Some)
+    let report = &outcome.report;
+    emit_with(cli, &args.gate, &outputs, &assessment, |format, opts| {
+        text(&assessment, report, format, opts)
+    })
+    .map(Some)
 }
 
 /// The policy's `[semver]` and `[deprecation]` tables.
@@ -122,33 +123,4 @@ fn text(a: &Assessment, r: &ApiReport, format: Format, opts: RenderOptions<'_>) 
         }
         other => render(a, other, opts),
     }
-}
-
-fn write(
-    cli: &Cli,
-    gate: &GateArgs,
-    outputs: &[(Format, PathBuf)],
-    a: &Assessment,
-    r: &ApiReport,
-) -> Result<Verdict> {
-    if !matches!(gate.format, Format::Markdown | Format::Json)
-        && outputs
-            .iter()
-            .all(|(f, _)| !matches!(f, Format::Markdown | Format::Json))
-    {
-        return emit(cli, gate, outputs, a);
-    }
-    let opts = RenderOptions {
-        color: false,
-        verbose: cli.verbose > 0,
-        sarif_category: gate.sarif_category.as_deref(),
-        gitlab_schema_version: gate.gitlab_schema_version.as_deref(),
-    };
-    for (format, path) in outputs {
-        crate::atomic::write(path, text(a, r, *format, opts).as_bytes())?;
-    }
-    if !(cli.quiet && gate.format == Format::Human) {
-        super::print_stdout(&text(a, r, gate.format, opts));
-    }
-    Ok(a.verdict)
 }

@@ -7,7 +7,7 @@ use super::license_data::{self, LicenseDataOption};
 use super::metadata::{self, CargoOptions, LoadInput};
 use super::{Graph, find_repo_root, lockfile};
 use crate::error::{Error, Result};
-use crate::location::{SourceText, display_path};
+use crate::location::SourceText;
 use std::path::{Path, PathBuf};
 
 /// Where the workspace is and how to load it.
@@ -51,12 +51,6 @@ pub fn workspace_dir(manifest_path: Option<&Path>) -> Result<PathBuf> {
     dir.canonicalize().map_err(|e| Error::read(&dir, e))
 }
 
-fn read_text(path: &Path, base: &Path, limit: u64) -> Result<SourceText> {
-    let shown = display_path(Some(base), path);
-    let text = crate::input::read_text(path, &shown, limit, crate::input::Links::Follow)?;
-    Ok(SourceText::new(shown, text))
-}
-
 /// Loads the workspace graph as the input asks.
 pub fn load(input: &WorkspaceInput) -> Result<Graph> {
     let start = start_dir(input)?;
@@ -81,7 +75,7 @@ fn lockfile_mode(input: &WorkspaceInput, start: PathBuf) -> Result<Graph> {
         .clone()
         .unwrap_or_else(|| start.join("Cargo.lock"));
     let base = find_repo_root(&start).unwrap_or_else(|| start.clone());
-    let src = read_text(&lock_path, &base, crate::input::MAX_LOCKFILE)?;
+    let src = crate::input::read_source(&lock_path, &base, crate::input::MAX_LOCKFILE)?;
     // Lockfile mode knows no edge conditions, but --target still
     // selects `affected.os/arch` for advisories: validate it the same way.
     super::targets::Platforms::new(&input.targets)?;
@@ -97,7 +91,7 @@ fn lockfile_mode(input: &WorkspaceInput, start: PathBuf) -> Result<Graph> {
 /// A CycloneDX SBOM: nothing is run and no other file is read.
 fn sbom_mode(input: &WorkspaceInput, path: &Path, start: PathBuf) -> Result<Graph> {
     let base = find_repo_root(&start).unwrap_or_else(|| start.clone());
-    let src = read_text(path, &base, crate::input::MAX_JSON)?;
+    let src = crate::input::read_source(path, &base, crate::input::MAX_JSON)?;
     let mut graph = super::cyclonedx::load_graph(src, start)?;
     if !input.targets.is_empty() {
         graph.targets = input.targets.clone();
@@ -109,7 +103,7 @@ fn sbom_mode(input: &WorkspaceInput, path: &Path, start: PathBuf) -> Result<Grap
 /// `cargo metadata` (run, or a pre-generated file) and the lockfile beside it.
 fn metadata_mode(input: &WorkspaceInput, start: PathBuf) -> Result<Graph> {
     let json_src = match &input.metadata_path {
-        Some(p) => read_text(p, &start, crate::input::MAX_JSON)?,
+        Some(p) => crate::input::read_source(p, &start, crate::input::MAX_JSON)?,
         None => SourceText::new(
             "cargo metadata",
             metadata::run_cargo_metadata(&input.cargo)?,
@@ -129,7 +123,7 @@ fn metadata_mode(input: &WorkspaceInput, start: PathBuf) -> Result<Graph> {
         .lockfile
         .clone()
         .unwrap_or_else(|| probe_root.join("Cargo.lock"));
-    let lockfile = match read_text(&lock_path, &base, crate::input::MAX_LOCKFILE) {
+    let lockfile = match crate::input::read_source(&lock_path, &base, crate::input::MAX_LOCKFILE) {
         Ok(src) => Some(src),
         Err(_) if input.lockfile.is_none() && !lock_path.exists() => None,
         Err(e) => return Err(e),

@@ -3,7 +3,7 @@
 //! no other repository file. Every error names the file and line. This is
 //! the hot path of fleet scans: one TOML parse, then index lookups.
 
-use super::{Dep, Exposure, Graph, Mode, Package, Source};
+use super::{Dep, Graph, Mode, Package, Source};
 use crate::error::{Error, Result};
 use crate::location::SourceText;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -312,22 +312,12 @@ pub fn load_graph(src: SourceText, workspace_root: std::path::PathBuf) -> Result
 }
 
 fn package_from_lock(p: LockPackage) -> Package {
+    let id = p.id();
     Package {
-        id: p.id(),
         is_member: p.source.is_none(),
-        source: Source::parse_owned(p.source),
-        name: p.name,
-        version: p.version,
         checksum: p.checksum,
-        exposure: Exposure::Unknown,
         lock_line: Some(p.line),
-        license: None,
-        license_file: None,
-        manifest_path: None,
-        publish_disabled: false,
-        declared: Vec::new(),
-        features: Vec::new(),
-        rust_version: None,
+        ..Package::new(id, p.name, p.version, Source::parse_owned(p.source))
     }
 }
 

@@ -127,7 +127,6 @@ pub fn decide_only(
     graph: &Graph,
     findings: Vec<Finding>,
     rules: &[&crate::model::Rule],
-    notes: Vec<String>,
 ) -> Assessment {
     let mut config = inputs.loaded.decide.clone();
     config.waivers.retain(|w| {
@@ -150,7 +149,7 @@ pub fn decide_only(
         index: None,
         workspace,
     };
-    let mut assessment = assemble(inputs, &unit, outcome, false, notes);
+    let mut assessment = assemble(inputs, &unit, outcome, false, Vec::new());
     assessment.waivers = config.waivers;
     assessment
 }

@@ -100,12 +100,6 @@ fn file_at(shown: &str, label: &str) -> Location {
     }
 }
 
-fn read_small(path: &Path, base: &Path, limit: u64) -> Result<SourceText> {
-    let shown = display_path(Some(base), path);
-    let text = crate::input::read_text(path, &shown, limit, crate::input::Links::Follow)?;
-    Ok(SourceText::new(shown, text))
-}
-
 /// Verifies what `opts` asks for.
 pub fn verify(opts: &Options<'_>) -> Result<Verified> {
     if opts.manifest.is_none() && opts.files.is_empty() {
@@ -120,7 +114,7 @@ pub fn verify(opts: &Options<'_>) -> Result<Verified> {
     }
     let manifest = opts
         .manifest
-        .map(|m| read_small(m, opts.base, crate::input::MAX_JSON))
+        .map(|m| crate::input::read_source(m, opts.base, crate::input::MAX_JSON))
         .transpose()?;
     let entries = manifest.as_ref().map(manifest::parse).transpose()?;
     let dir = opts.manifest.map(|m| {
@@ -131,7 +125,8 @@ pub fn verify(opts: &Options<'_>) -> Result<Verified> {
     let subjects = opts
         .provenance
         .map(|p| {
-            read_small(p, opts.base, crate::input::MAX_JSON).and_then(|s| provenance::subjects(&s))
+            crate::input::read_source(p, opts.base, crate::input::MAX_JSON)
+                .and_then(|s| provenance::subjects(&s))
         })
         .transpose()?;
     let mut run = Run {

@@ -90,7 +90,8 @@ pub fn run(opts: &Options<'_>) -> Result<Outcome> {
             crates.push(c);
             continue;
         };
-        let base_json = base_build(opts, &mut tree, b, &toolchain, &base_target, &mut notes)?;
+        let (base_json, to_cache) =
+            base_build(opts, &mut tree, b, &toolchain, &base_target, &mut notes)?;
         let started = std::time::Instant::now();
         let head_json = build::build(opts.head, &h.name, opts.flags, &head_target)?;
         let built = started.elapsed();
@@ -99,6 +100,11 @@ pub fn run(opts: &Options<'_>) -> Result<Outcome> {
             || build::parse(&head_json, &format!("rustdoc JSON of {name}")),
         );
         let (base_krate, head_krate) = (base_krate?, head_krate?);
+        if let Some(file) = to_cache {
+            // A cache that cannot be written only costs the next run a build.
+            let _ = file.parent().map(std::fs::create_dir_all);
+            let _ = crate::atomic::write(&file, base_json.as_bytes());
+        }
         let (ba, ha) = (api::public_api(&base_krate), api::public_api(&head_krate));
         let changes = diff::diff(&diff::Side::new(&ba), &diff::Side::new(&ha));
         notes.push(format!(
@@ -169,7 +175,8 @@ fn dependency_deprecations(
     )
 }
 
-/// The base's rustdoc JSON: from the cache, else built and cached.
+/// The base's rustdoc JSON: from the cache, else built, with the cache
+/// file to write once it has parsed (only JSON this build reads is cached).
 fn base_build(
     opts: &Options<'_>,
     tree: &mut base::BaseTree<'_>,
@@ -177,7 +184,7 @@ fn base_build(
     toolchain: &str,
     target_dir: &Path,
     notes: &mut Vec<String>,
-) -> Result<String> {
+) -> Result<(String, Option<PathBuf>)> {
     let cached = build::cache_path(
         &opts.home.join("cache"),
         &m.name,
@@ -190,19 +197,11 @@ fn base_build(
             "depgate: {}: base rustdoc JSON from the cache",
             m.name
         ));
-        return Ok(text);
+        return Ok((text, None));
     }
     let started = std::time::Instant::now();
     let text = build::build(&tree.dir()?, &m.name, opts.flags, target_dir)?;
     let took = started.elapsed().as_millis();
-    // Only JSON this build can read is cached.
-    build::parse(&text, &m.name)?;
-    // A cache that cannot be written only costs the next run a build.
-    let _ = std::fs::create_dir_all(opts.home.join("cache"));
-    let _ = crate::atomic::write(&cached, text.as_bytes());
-    notes.push(format!(
-        "depgate: {}: base rustdoc {took} ms (cached now)",
-        m.name
-    ));
-    Ok(text)
+    notes.push(format!("depgate: {}: base rustdoc {took} ms", m.name));
+    Ok((text, Some(cached)))
 }
